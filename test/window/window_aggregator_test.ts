@@ -1,0 +1,190 @@
+import assert from "node:assert/strict";
+import {
+  aggregateWindows,
+  type EmittedWindow,
+  eventsToDataFrame,
+  WindowAggregator,
+  type WindowEvent,
+  type WindowRow,
+  windowsFromDataFrame,
+} from "@/window";
+import { seededRandom } from "./_random.ts";
+
+const H = 3_600_000;
+const M = 60_000;
+const T0 = Date.UTC(2024, 0, 1);
+
+function strip(w: EmittedWindow): [string, number, number, string] {
+  return [w.groupTime.toISOString(), w.count, w.sum, w.status];
+}
+
+Deno.test("WindowAggregator.add() emits the windows a micro-batch changed as updated", () => {
+  const aggregator = new WindowAggregator();
+  const result = aggregator.add([
+    { timestamp: T0 + 10 * M, favorite: 2 },
+    { timestamp: T0 + H + 10 * M, favorite: 4 },
+  ]);
+  assert.deepEqual(result.windows.map(strip), [
+    ["2024-01-01T00:00:00.000Z", 1, 2, "updated"],
+    ["2024-01-01T01:00:00.000Z", 1, 4, "updated"],
+  ]);
+});
+
+Deno.test("WindowAggregator.add() emits a window as final once the watermark passes its end", () => {
+  const aggregator = new WindowAggregator({ graceInMs: 30 * M });
+  aggregator.add([{ timestamp: T0 + 10 * M, favorite: 2 }]);
+  const result = aggregator.add([{ timestamp: T0 + H + 30 * M, favorite: 4 }]);
+  assert.deepEqual(result.windows.map(strip), [
+    ["2024-01-01T00:00:00.000Z", 1, 2, "final"],
+    ["2024-01-01T01:00:00.000Z", 1, 4, "updated"],
+  ]);
+  assert.deepEqual(aggregator.openWindows.map((w) => w.groupTime.getTime()), [T0 + H]);
+});
+
+Deno.test("WindowAggregator.add() keeps a window open while the watermark is inside it", () => {
+  const aggregator = new WindowAggregator({ graceInMs: 30 * M });
+  aggregator.add([{ timestamp: T0 + 10 * M, favorite: 2 }]);
+  const result = aggregator.add([{ timestamp: T0 + H + 29 * M, favorite: 4 }]);
+  assert.deepEqual(result.windows.map(strip), [["2024-01-01T01:00:00.000Z", 1, 4, "updated"]]);
+  assert.equal(result.watermark?.toISOString(), "2024-01-01T00:59:00.000Z");
+});
+
+Deno.test("WindowAggregator.add() counts an event older than the watermark as late, not in a window", () => {
+  const aggregator = new WindowAggregator({ graceInMs: H });
+  aggregator.add([{ timestamp: T0 + 3 * H, favorite: 1 }]);
+  const result = aggregator.add([{ timestamp: T0 + H + 59 * M, favorite: 7 }]);
+  assert.deepEqual(result.lateEvents, [{
+    timestamp: new Date(T0 + H + 59 * M),
+    favorite: 7,
+    groupTime: new Date(T0 + H),
+    watermark: new Date(T0 + 2 * H),
+  }]);
+  assert.equal(result.acceptedCount, 0);
+  assert.deepEqual(result.windows, []);
+});
+
+Deno.test("WindowAggregator.add() accepts an event exactly at the watermark", () => {
+  const aggregator = new WindowAggregator({ graceInMs: H });
+  aggregator.add([{ timestamp: T0 + 3 * H, favorite: 1 }]);
+  const result = aggregator.add([{ timestamp: T0 + 2 * H, favorite: 7 }]);
+  assert.equal(result.lateEvents.length, 0);
+  assert.deepEqual(result.windows.map(strip), [["2024-01-01T02:00:00.000Z", 1, 7, "updated"]]);
+});
+
+Deno.test("WindowAggregator.add() judges a whole micro-batch against the previous watermark", () => {
+  const aggregator = new WindowAggregator({ graceInMs: 0 });
+  const result = aggregator.add([
+    { timestamp: T0 + 5 * H, favorite: 1 },
+    { timestamp: T0, favorite: 2 },
+  ]);
+  assert.equal(result.lateEvents.length, 0);
+  assert.deepEqual(result.windows.map(strip), [
+    ["2024-01-01T00:00:00.000Z", 1, 2, "final"],
+    ["2024-01-01T05:00:00.000Z", 1, 1, "updated"],
+  ]);
+});
+
+Deno.test("WindowAggregator.add() reports invalid events as rejected and counts the rest", () => {
+  const aggregator = new WindowAggregator();
+  const bad = { timestamp: "yesterday", favorite: 1 } as unknown as WindowEvent;
+  const result = aggregator.add([bad, { timestamp: T0, favorite: 3 }]);
+  assert.equal(result.acceptedCount, 1);
+  assert.equal(result.rejectedEvents.length, 1);
+  assert.equal(result.rejectedEvents[0].event, bad);
+  assert.equal(
+    result.rejectedEvents[0].error.message,
+    "Cannot window event as timestamp must be a valid Date or epoch milliseconds: current value is yesterday",
+  );
+});
+
+Deno.test("WindowAggregator.add() rejects a NaN favorite", () => {
+  const result = new WindowAggregator().add([{ timestamp: T0, favorite: Number.NaN }]);
+  assert.equal(
+    result.rejectedEvents[0].error.message,
+    "Cannot window event as favorite must be a finite number: current value is NaN",
+  );
+});
+
+Deno.test("WindowAggregator() rejects a negative graceInMs with a RangeError", () => {
+  assert.throws(
+    () => new WindowAggregator({ graceInMs: -1 }),
+    new RangeError(
+      "Cannot create window aggregator as graceInMs must be a non-negative integer: current value is -1",
+    ),
+  );
+});
+
+Deno.test("WindowAggregator() rejects a window size below one minute", () => {
+  assert.throws(() => new WindowAggregator({ sizeInMs: 59_999 }), /current value is 59999/);
+});
+
+Deno.test("WindowAggregator() resumes from a snapshot with the same windows and watermark", () => {
+  const first = new WindowAggregator({ graceInMs: H });
+  first.add([{ timestamp: T0 + 10 * M, favorite: 2 }, { timestamp: T0 + H, favorite: 3 }]);
+  const resumed = new WindowAggregator({ graceInMs: H, initialState: first.snapshot() });
+  const result = resumed.add([{ timestamp: T0 + 20 * M, favorite: 6 }]);
+  assert.deepEqual(result.windows.map(strip), [["2024-01-01T00:00:00.000Z", 2, 8, "updated"]]);
+  assert.equal(resumed.watermark?.getTime(), T0);
+});
+
+Deno.test("WindowAggregator() rejects an initial window that is not a window start", () => {
+  const row: WindowRow = {
+    groupTime: new Date(T0 + 1),
+    windowEnd: new Date(T0 + H + 1),
+    average: 1,
+    count: 1,
+    sum: 1,
+    max: 1,
+  };
+  assert.throws(
+    () => new WindowAggregator({ initialState: { maxEventTimeInMs: T0, openWindows: [row] } }),
+    /initialState\.openWindows\[0\]\.groupTime must be a window start for size 3600000 ms/,
+  );
+});
+
+/** Random stream whose arrival order is shuffled by less than the grace, with duplicates. */
+function randomStream(random: () => number, graceInMs: number): WindowEvent[] {
+  const n = 1 + Math.floor(random() * 600);
+  const keyed: { key: number; event: WindowEvent }[] = [];
+  let time = T0 + Math.floor(random() * 10 * H);
+  for (let i = 0; i < n; i++) {
+    time += Math.floor(random() * random() * 20 * M);
+    const event = { timestamp: time, favorite: Math.floor(random() * 1000) };
+    const key = time + Math.floor(random() * graceInMs);
+    keyed.push({ key, event });
+    if (random() < 0.1) keyed.push({ key, event: { ...event } });
+  }
+  keyed.sort((a, b) => a.key - b.key);
+  return keyed.map((k) => k.event);
+}
+
+Deno.test("WindowAggregator gives the same windows as aggregateWindows() for random streams within the grace", () => {
+  const random = seededRandom(20240101);
+  const sizes = [M, 5 * M, 90_000, 15 * M, H, 6 * H, 24 * H];
+  for (let trial = 0; trial < 60; trial++) {
+    const sizeInMs = sizes[trial % sizes.length];
+    const graceInMs = Math.floor(random() * 2 * H);
+    const events = randomStream(random, graceInMs);
+    const aggregator = new WindowAggregator({ sizeInMs, graceInMs });
+    const emitted = new Map<number, WindowRow>();
+    let late = 0;
+    for (let i = 0; i < events.length;) {
+      const batch = events.slice(i, i + 1 + Math.floor(random() * 50));
+      i += batch.length;
+      const result = aggregator.add(batch);
+      late += result.lateEvents.length;
+      for (const { status: _status, ...row } of result.windows) {
+        emitted.set(row.groupTime.getTime(), row);
+      }
+    }
+    for (const row of aggregator.openWindows) emitted.set(row.groupTime.getTime(), row);
+    const incremental = [...emitted.values()].sort((a, b) =>
+      a.groupTime.getTime() - b.groupTime.getTime()
+    );
+    const batch = windowsFromDataFrame(
+      aggregateWindows(eventsToDataFrame(events), { sizeInMs }),
+    );
+    assert.equal(late, 0, `trial ${trial}: no event is late`);
+    assert.deepEqual(incremental, batch, `trial ${trial} (size ${sizeInMs}, grace ${graceInMs})`);
+  }
+});
