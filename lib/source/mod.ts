@@ -1,0 +1,12 @@
+/**
+ * Where posts come from: the X API v2 (recent search polling and filtered stream), replay files,
+ * a deterministic synthetic generator, and NAB count series.
+ *
+ * @module
+ */
+export * from "./post_source.ts";
+export * from "./clock.ts";
+export * from "./state_store.ts";
+export * from "./x_api_error.ts";
+export * from "./x_client.ts";
+export * from "./x_search_source.ts";
