@@ -115,14 +115,26 @@ export interface ModelOutput {
   modelId: ModelId;
 }
 
+/** Options of {@linkcode AnomalyDetectorError}. */
+export interface AnomalyDetectorErrorOptions extends ErrorOptions {
+  /**
+   * HTTP status of the error response.
+   * @default {400}
+   */
+  status?: number;
+}
+
 /** A detection error with the exact code and message the service answered with. */
 export class AnomalyDetectorError extends Error {
   /** Wire error code, e.g. `InvalidSeries`, `InvalidGranularity`. */
   readonly code: string;
-  constructor(code: string, message: string, options?: ErrorOptions) {
+  /** HTTP status the service answers with: 400 for invalid requests, 500 for internal failures. */
+  readonly status: number;
+  constructor(code: string, message: string, options?: AnomalyDetectorErrorOptions) {
     super(message, options);
     this.name = "AnomalyDetectorError";
     this.code = code;
+    this.status = options?.status ?? 400;
   }
   /** The wire body `{code, message}`. */
   toJSON(): { code: string; message: string } {
