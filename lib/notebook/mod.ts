@@ -1,0 +1,5 @@
+/**
+ * Helpers for the notebooks: environment report and live displays.
+ * @module
+ */
+export * from "./environment.ts";
