@@ -1,0 +1,659 @@
+/**
+ * The AMQP 1.0 side of the emulator, on rhea: SASL ANONYMOUS, `$cbs` put-token with SAS checks,
+ * `$management` READ, sends (single and batched format 0x80013700), receivers with start filters,
+ * link credit, owner level (epoch) and runtime metrics.
+ * @module
+ */
+import rhea from "rhea";
+import type { Hub } from "./_hub.ts";
+import { audiencePath, resourceCovers, verifySharedAccessSignature } from "./_sas.ts";
+import { parseStartFilter, type StartPosition } from "./_filter.ts";
+import type { PartitionLog, PayloadBuilder, RecordMeta, StoredEvent } from "./partition_log.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+/** Batched message format used by `sendBatch`. */
+const BATCH_FORMAT = 0x80013700;
+const KEY_ANNOTATION = "x-opt-partition-key";
+const RUNTIME_METRIC_CAPABILITY = "com.microsoft:enable-receiver-runtime-metric";
+const EPOCH_PROPERTY = "com.microsoft:epoch";
+const MAX_NON_EPOCH_READERS = 5;
+const READ_BATCH = 256;
+
+/** Counters the emulator exposes through `metrics()`. */
+export interface EmulatorMetrics {
+  connectionsOpened: number;
+  connectionsOpen: number;
+  eventsReceived: number;
+  eventsDelivered: number;
+  sendsRejected: number;
+  authFailures: number;
+  linkErrors: number;
+  receiversOpen: number;
+}
+
+/** Options of the AMQP server (already validated by startEmulator). */
+export interface AmqpServerOptions {
+  hubs: Hub[];
+  keyName: string;
+  key: string;
+  maxMessageBytes: number;
+  now: () => number;
+}
+
+interface ReceiverEntry {
+  hub: Hub;
+  log: PartitionLog;
+  groupKey: string;
+  epoch: number | undefined;
+  sender: Any;
+  connection: Any;
+  next: number;
+  metrics: boolean;
+  unsubscribe: () => void;
+  closed: boolean;
+}
+
+interface SendTarget {
+  hub: Hub;
+  partition: number | undefined;
+}
+
+interface ConnectionState {
+  /** Authorized audience paths and their expiry (ms). */
+  claims: Map<string, number>;
+  receivers: Set<ReceiverEntry>;
+}
+
+function error(condition: string, description: string) {
+  return { condition, description };
+}
+
+/** The AMQP server; `listen` starts it, `close` stops it. */
+export class AmqpServer {
+  #options: AmqpServerOptions;
+  #hubs: Map<string, Hub>;
+  #container: Any;
+  #server: Any;
+  #sockets = new Set<Any>();
+  #connections = new Map<Any, ConnectionState>();
+  #groups = new Map<string, Set<ReceiverEntry>>();
+  #senderEntries = new WeakMap<object, ReceiverEntry>();
+  #sendTargets = new WeakMap<object, SendTarget>();
+  #metrics: EmulatorMetrics = {
+    connectionsOpened: 0,
+    connectionsOpen: 0,
+    eventsReceived: 0,
+    eventsDelivered: 0,
+    sendsRejected: 0,
+    authFailures: 0,
+    linkErrors: 0,
+    receiversOpen: 0,
+  };
+
+  constructor(options: AmqpServerOptions) {
+    this.#options = options;
+    this.#hubs = new Map(options.hubs.map((h) => [h.name.toLowerCase(), h]));
+  }
+
+  metrics(): EmulatorMetrics {
+    return {
+      ...this.#metrics,
+      connectionsOpen: this.#connections.size,
+      receiversOpen: [...this.#groups.values()].reduce((n, s) => n + s.size, 0),
+    };
+  }
+
+  /** Starts listening; resolves to the bound port. */
+  listen(host: string, port: number): Promise<number> {
+    const container = rhea.create_container({ id: "hubwatch-emulator" }) as Any;
+    container.sasl_server_mechanisms.enable_anonymous();
+    this.#container = container;
+    container.on("connection_open", (ctx: Any) => this.#onConnectionOpen(ctx));
+    container.on("connection_close", (ctx: Any) => this.#dropConnection(ctx.connection));
+    container.on("disconnected", (ctx: Any) => this.#dropConnection(ctx.connection));
+    container.on("receiver_open", (ctx: Any) => this.#guard(ctx, () => this.#onReceiverOpen(ctx)));
+    container.on("sender_open", (ctx: Any) => this.#guard(ctx, () => this.#onSenderOpen(ctx)));
+    container.on("message", (ctx: Any) => this.#guard(ctx, () => this.#onMessage(ctx)));
+    container.on("sendable", (ctx: Any) => this.#guard(ctx, () => this.#onSendable(ctx)));
+    container.on("sender_close", (ctx: Any) => this.#dropSender(ctx.sender));
+    container.on("sender_error", (ctx: Any) => this.#dropSender(ctx.sender));
+    container.on("error", () => {
+      this.#metrics.linkErrors++;
+    });
+    container.on("connection_error", () => {});
+    container.on("protocol_error", () => {});
+    container.on("session_error", () => {});
+    container.on("receiver_error", () => {});
+    return new Promise((resolve, reject) => {
+      const server = container.listen({
+        host,
+        port,
+        receiver_options: {
+          autoaccept: false,
+          credit_window: 500,
+          max_message_size: this.#options.maxMessageBytes,
+        },
+        sender_options: { snd_settle_mode: 1 },
+      });
+      this.#server = server;
+      server.on("connection", (socket: Any) => {
+        this.#sockets.add(socket);
+        socket.on("close", () => this.#sockets.delete(socket));
+      });
+      server.once(
+        "error",
+        (e: Error) => reject(new Error(`Cannot listen on ${host}:${port}`, { cause: e })),
+      );
+      server.once("listening", () => resolve(server.address().port));
+    });
+  }
+
+  /** Runs a handler so that a failure closes the offending link instead of the process. */
+  #guard(ctx: Any, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.#metrics.linkErrors++;
+      const link = ctx.sender ?? ctx.receiver;
+      try {
+        link?.close(error("amqp:internal-error", String((e as Error)?.message ?? e)));
+      } catch {
+        // The link is already gone.
+      }
+    }
+  }
+
+  #state(connection: Any): ConnectionState {
+    let state = this.#connections.get(connection);
+    if (!state) {
+      state = { claims: new Map(), receivers: new Set() };
+      this.#connections.set(connection, state);
+    }
+    return state;
+  }
+
+  #onConnectionOpen(ctx: Any): void {
+    this.#metrics.connectionsOpened++;
+    this.#state(ctx.connection);
+  }
+
+  #dropConnection(connection: Any): void {
+    const state = this.#connections.get(connection);
+    if (!state) return;
+    this.#connections.delete(connection);
+    for (const entry of state.receivers) this.#removeEntry(entry);
+  }
+
+  #dropSender(sender: Any): void {
+    const entry = this.#senderEntries.get(sender);
+    if (entry) this.#removeEntry(entry);
+  }
+
+  #removeEntry(entry: ReceiverEntry): void {
+    if (entry.closed) return;
+    entry.closed = true;
+    entry.unsubscribe();
+    this.#groups.get(entry.groupKey)?.delete(entry);
+    this.#connections.get(entry.connection)?.receivers.delete(entry);
+  }
+
+  /** Is `address` (an entity path) covered by an unexpired claim on this connection? */
+  #authorized(connection: Any, address: string): boolean {
+    const state = this.#state(connection);
+    const target = audiencePath(`sb://host/${address}`);
+    const now = this.#options.now();
+    for (const [claim, expiresOnMs] of state.claims) {
+      if (expiresOnMs <= now) continue;
+      if (claim === "" || target === claim || target.startsWith(`${claim}/`)) return true;
+    }
+    return false;
+  }
+
+  // ---- links the client sends on (we receive) ----
+
+  #onReceiverOpen(ctx: Any): void {
+    const receiver = ctx.receiver;
+    const address: string = receiver.target?.address ?? "";
+    receiver.set_target({ address });
+    if (address === "$cbs" || address === "$management") return;
+    const parts = address.split("/");
+    const hub = this.#hubs.get((parts[0] ?? "").toLowerCase());
+    if (!hub) {
+      receiver.close(
+        error("amqp:not-found", `The messaging entity '${address}' could not be found.`),
+      );
+      return;
+    }
+    let partition: number | undefined;
+    if (parts.length === 3 && parts[1].toLowerCase() === "partitions") {
+      partition = hub.partitionIndex(parts[2]);
+      if (partition < 0) {
+        receiver.close(
+          error(
+            "amqp:not-found",
+            `The partition '${parts[2]}' of '${hub.name}' could not be found.`,
+          ),
+        );
+        return;
+      }
+    } else if (parts.length !== 1) {
+      receiver.close(
+        error("amqp:not-found", `The messaging entity '${address}' could not be found.`),
+      );
+      return;
+    }
+    if (!this.#authorized(ctx.connection, address)) {
+      this.#metrics.authFailures++;
+      receiver.close(
+        error("amqp:unauthorized-access", `Unauthorized access to '${address}': no valid token.`),
+      );
+      return;
+    }
+    this.#sendTargets.set(receiver, { hub, partition });
+  }
+
+  #onMessage(ctx: Any): void {
+    const address: string = ctx.receiver.target?.address ?? "";
+    if (address === "$cbs") return this.#onCbs(ctx);
+    if (address === "$management") return this.#onManagement(ctx);
+    const target = this.#sendTargets.get(ctx.receiver);
+    if (!target) {
+      ctx.delivery.reject(
+        error("amqp:not-found", `The messaging entity '${address}' could not be found.`),
+      );
+      return;
+    }
+    this.#onSend(ctx, target);
+  }
+
+  #onSend(ctx: Any, target: SendTarget): void {
+    const delivery = ctx.delivery;
+    let messages: Any[];
+    let partitionKey: string | undefined;
+    try {
+      if (ctx.format === BATCH_FORMAT) {
+        const raw: Uint8Array = ctx.message;
+        if (raw.length > this.#options.maxMessageBytes) {
+          this.#metrics.sendsRejected++;
+          delivery.reject(error(
+            "amqp:link:message-size-exceeded",
+            `The received message (size ${raw.length} bytes) exceeds the limit (${this.#options.maxMessageBytes} bytes).`,
+          ));
+          return;
+        }
+        const envelope = rhea.message.decode(raw as Any) as Any;
+        const body = envelope.body;
+        const sections: Uint8Array[] = body === undefined
+          ? []
+          : body.multiple
+          ? body.content
+          : [body.content];
+        messages = sections.map((s) => rhea.message.decode(s as Any));
+        partitionKey = envelope.message_annotations?.[KEY_ANNOTATION] ??
+          messages[0]?.message_annotations?.[KEY_ANNOTATION];
+      } else if (ctx.format === 0 || ctx.format === undefined) {
+        messages = [ctx.message];
+        partitionKey = ctx.message?.message_annotations?.[KEY_ANNOTATION];
+      } else {
+        this.#metrics.sendsRejected++;
+        delivery.reject(error("amqp:not-implemented", `Unsupported message format ${ctx.format}.`));
+        return;
+      }
+    } catch (e) {
+      this.#metrics.sendsRejected++;
+      delivery.reject(
+        error("amqp:decode-error", `Cannot decode the message: ${(e as Error).message}`),
+      );
+      return;
+    }
+    const partition = target.partition ?? target.hub.choosePartition(partitionKey);
+    const builders: PayloadBuilder[] = messages.map((m) => (meta: RecordMeta) =>
+      encodeStored(m, meta)
+    );
+    target.hub.logs[partition].append(builders).then(
+      () => {
+        this.#metrics.eventsReceived += messages.length;
+        delivery.accept();
+      },
+      (e: Error) => {
+        this.#metrics.sendsRejected++;
+        delivery.reject(error("amqp:internal-error", `Cannot store the events: ${e.message}`));
+      },
+    );
+  }
+
+  #reply(connection: Any, replyTo: string, message: Any): void {
+    const sender = connection.find_sender((s: Any) =>
+      s.name === replyTo || s.target?.address === replyTo ||
+      s.remote?.attach?.target?.address === replyTo
+    );
+    if (sender) sender.send(message);
+  }
+
+  #onCbs(ctx: Any): void {
+    const request = ctx.message;
+    ctx.delivery.accept();
+    const props = request.application_properties ?? {};
+    const audience = String(props.name ?? "");
+    const verdict = verifySharedAccessSignature(
+      request.body,
+      this.#options.keyName,
+      this.#options.key,
+      this.#options.now(),
+    );
+    let status = 202;
+    let description = "Accepted";
+    if (props.operation !== "put-token") {
+      status = 400;
+      description = `Unsupported operation ${props.operation}`;
+    } else if (!verdict.ok) {
+      status = 401;
+      description = `Unauthorized: ${verdict.reason}.`;
+    } else if (!resourceCovers(verdict.resource, audience)) {
+      status = 401;
+      description = `Unauthorized: the token for ${verdict.resource} does not cover ${audience}.`;
+    }
+    if (status === 202 && verdict.ok) {
+      this.#state(ctx.connection).claims.set(audiencePath(audience), verdict.expiresOnMs);
+    } else {
+      this.#metrics.authFailures++;
+    }
+    this.#reply(ctx.connection, request.reply_to, {
+      correlation_id: request.message_id,
+      application_properties: { "status-code": status, "status-description": description },
+    });
+  }
+
+  #onManagement(ctx: Any): void {
+    const request = ctx.message;
+    ctx.delivery.accept();
+    const props = request.application_properties ?? {};
+    const respond = (status: number, description: string, body?: unknown, condition?: string) =>
+      this.#reply(ctx.connection, request.reply_to, {
+        correlation_id: request.message_id,
+        application_properties: {
+          "status-code": status,
+          "status-description": description,
+          ...(condition ? { "error-condition": condition } : {}),
+        },
+        body,
+      });
+    const verdict = verifySharedAccessSignature(
+      props.security_token,
+      this.#options.keyName,
+      this.#options.key,
+      this.#options.now(),
+    );
+    if (!verdict.ok) {
+      this.#metrics.authFailures++;
+      return respond(
+        401,
+        `Unauthorized: ${verdict.reason}.`,
+        undefined,
+        "amqp:unauthorized-access",
+      );
+    }
+    if (props.operation !== "READ") {
+      return respond(
+        400,
+        `Unsupported operation ${props.operation}`,
+        undefined,
+        "amqp:not-implemented",
+      );
+    }
+    const hub = this.#hubs.get(String(props.name ?? "").toLowerCase());
+    if (!hub) {
+      return respond(
+        404,
+        `The messaging entity '${props.name}' could not be found.`,
+        undefined,
+        "amqp:not-found",
+      );
+    }
+    if (props.type === "com.microsoft:eventhub") {
+      return respond(200, "OK", {
+        name: hub.name,
+        created_at: new Date(hub.createdAtMs),
+        partition_ids: hub.partitionIds,
+      });
+    }
+    if (props.type === "com.microsoft:partition") {
+      const index = hub.partitionIndex(String(props.partition ?? ""));
+      if (index < 0) {
+        return respond(
+          400,
+          `The specified partition is invalid for an EventHub partition sender or receiver. It should be between 0 and ${
+            hub.partitionCount - 1
+          }.`,
+          undefined,
+          "com.microsoft:argument-out-of-range",
+        );
+      }
+      const log = hub.logs[index];
+      const last = log.lastEvent();
+      return respond(200, "OK", {
+        name: hub.name,
+        partition: String(index),
+        begin_sequence_number: rhea.types.wrap_long(log.beginSequenceNumber),
+        last_enqueued_sequence_number: rhea.types.wrap_long(last ? last.sequenceNumber : -1),
+        last_enqueued_offset: last ? String(last.offset) : "-1",
+        last_enqueued_time_utc: new Date(last ? last.enqueuedTimeMs : 0),
+        is_partition_empty: last === undefined,
+      });
+    }
+    return respond(400, `Unsupported type ${props.type}`, undefined, "amqp:not-implemented");
+  }
+
+  // ---- links the client receives on (we send) ----
+
+  #onSenderOpen(ctx: Any): void {
+    const sender = ctx.sender;
+    const source = sender.source ?? {};
+    const address: string = source.address ?? "";
+    sender.set_source({ address });
+    if (address === "$cbs" || address === "$management") return;
+    const parts = address.split("/");
+    const hub = this.#hubs.get((parts[0] ?? "").toLowerCase());
+    const isPartitionPath = parts.length === 5 && parts[1].toLowerCase() === "consumergroups" &&
+      parts[3].toLowerCase() === "partitions";
+    if (!hub || !isPartitionPath) {
+      sender.close(
+        error("amqp:not-found", `The messaging entity '${address}' could not be found.`),
+      );
+      return;
+    }
+    const group = hub.consumerGroup(parts[2]);
+    if (group === undefined) {
+      sender.close(error(
+        "amqp:not-found",
+        `The messaging entity '${hub.name}/ConsumerGroups/${parts[2]}' could not be found.`,
+      ));
+      return;
+    }
+    const partition = hub.partitionIndex(parts[4]);
+    if (partition < 0) {
+      sender.close(error(
+        "com.microsoft:argument-out-of-range",
+        `The specified partition is invalid for an EventHub partition sender or receiver. It should be between 0 and ${
+          hub.partitionCount - 1
+        }.`,
+      ));
+      return;
+    }
+    if (!this.#authorized(ctx.connection, address)) {
+      this.#metrics.authFailures++;
+      sender.close(
+        error("amqp:unauthorized-access", `Unauthorized access to '${address}': no valid token.`),
+      );
+      return;
+    }
+    const log = hub.logs[partition];
+    let start: StartPosition = { kind: "earliest" };
+    const filter = source.filter?.["apache.org:selector-filter:string"];
+    if (filter !== undefined) {
+      const expression = typeof filter === "string"
+        ? filter
+        : filter?.value ?? filter?.described?.value;
+      try {
+        start = parseStartFilter(String(expression));
+      } catch (e) {
+        sender.close(error("com.microsoft:argument-error", (e as Error).message));
+        return;
+      }
+    }
+    const epochValue = sender.properties?.[EPOCH_PROPERTY];
+    const epoch = epochValue === undefined || epochValue === null ? undefined : Number(epochValue);
+    const groupKey = `${hub.name.toLowerCase()}/${group.toLowerCase()}/${partition}`;
+    const members = this.#groups.get(groupKey) ?? new Set<ReceiverEntry>();
+    this.#groups.set(groupKey, members);
+    let maxEpoch: number | undefined;
+    for (const m of members) {
+      if (m.epoch !== undefined && (maxEpoch === undefined || m.epoch > maxEpoch)) {
+        maxEpoch = m.epoch;
+      }
+    }
+    if (epoch === undefined) {
+      if (maxEpoch !== undefined) {
+        sender.close(error(
+          "amqp:link:stolen",
+          `Receiver '${sender.name}' with no epoch cannot be opened as a receiver with epoch ${maxEpoch} exists on partition ${partition} of consumer group '${group}'.`,
+        ));
+        return;
+      }
+      if (members.size >= MAX_NON_EPOCH_READERS) {
+        sender.close(error(
+          "amqp:resource-limit-exceeded",
+          `Exceeded the maximum number of allowed receivers per partition in a consumer group which is ${MAX_NON_EPOCH_READERS}.`,
+        ));
+        return;
+      }
+    } else {
+      if (maxEpoch !== undefined && epoch < maxEpoch) {
+        sender.close(error(
+          "amqp:link:stolen",
+          `Receiver with epoch ${epoch} cannot be opened as a receiver with the higher epoch ${maxEpoch} exists on partition ${partition} of consumer group '${group}'.`,
+        ));
+        return;
+      }
+      for (const m of [...members]) {
+        this.#removeEntry(m);
+        try {
+          m.sender.close(error(
+            "amqp:link:stolen",
+            `New receiver with epoch ${epoch} was created on partition ${partition} of consumer group '${group}'; this receiver (epoch ${
+              m.epoch ?? "none"
+            }) is disconnected.`,
+          ));
+        } catch {
+          // Its connection is already gone.
+        }
+      }
+    }
+    const capabilities: unknown = sender.remote?.attach?.desired_capabilities;
+    const wanted = Array.isArray(capabilities) ? capabilities : capabilities ? [capabilities] : [];
+    const metrics = wanted.map(String).includes(RUNTIME_METRIC_CAPABILITY);
+    if (metrics) sender.local.attach.offered_capabilities = RUNTIME_METRIC_CAPABILITY;
+    const entry: ReceiverEntry = {
+      hub,
+      log,
+      groupKey,
+      epoch,
+      sender,
+      connection: ctx.connection,
+      next: startSequenceNumber(log, start),
+      metrics,
+      unsubscribe: () => {},
+      closed: false,
+    };
+    entry.unsubscribe = log.onCommit(() => this.#pump(entry));
+    members.add(entry);
+    this.#state(ctx.connection).receivers.add(entry);
+    this.#senderEntries.set(sender, entry);
+  }
+
+  #onSendable(ctx: Any): void {
+    const entry = this.#senderEntries.get(ctx.sender);
+    if (entry) this.#pump(entry);
+  }
+
+  #pump(entry: ReceiverEntry): void {
+    if (entry.closed) return;
+    const sender = entry.sender;
+    while (sender.sendable()) {
+      const events = entry.log.read(entry.next, Math.min(sender.credit, READ_BATCH));
+      if (events.length === 0) return;
+      for (const event of events) {
+        if (!sender.sendable()) return;
+        sender.send(
+          entry.metrics ? withRuntimeMetrics(event, entry.log, this.#options.now()) : event.payload,
+          undefined,
+          0,
+        );
+        entry.next = event.sequenceNumber + 1;
+        this.#metrics.eventsDelivered++;
+      }
+    }
+  }
+
+  /** Closes every connection and the listener. */
+  async close(): Promise<void> {
+    for (const entry of [...this.#groups.values()].flatMap((s) => [...s])) this.#removeEntry(entry);
+    for (const connection of this.#connections.keys()) {
+      try {
+        connection.close();
+      } catch {
+        // Already closed.
+      }
+    }
+    if (this.#sockets.size > 0) await new Promise((r) => setTimeout(r, 20));
+    for (const socket of this.#sockets) socket.destroy();
+    this.#sockets.clear();
+    this.#connections.clear();
+    if (this.#server) {
+      await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    }
+  }
+}
+
+function startSequenceNumber(log: PartitionLog, start: StartPosition): number {
+  switch (start.kind) {
+    case "earliest":
+      return log.beginSequenceNumber;
+    case "latest":
+      return log.endSequenceNumber;
+    case "offset":
+      return log.sequenceNumberAfterOffset(start.offset, start.inclusive);
+    case "sequenceNumber":
+      return Math.max(
+        log.beginSequenceNumber,
+        start.inclusive ? start.sequenceNumber : start.sequenceNumber + 1,
+      );
+    case "enqueuedTime":
+      return log.sequenceNumberAfterTime(start.timeMs);
+  }
+}
+
+/** Encodes a received message as it will be delivered: with the broker's annotations. */
+function encodeStored(message: Any, meta: RecordMeta): Uint8Array {
+  const annotations: Record<string, unknown> = { ...(message.message_annotations ?? {}) };
+  annotations["x-opt-sequence-number"] = rhea.types.wrap_long(meta.sequenceNumber);
+  annotations["x-opt-offset"] = String(meta.offset);
+  annotations["x-opt-enqueued-time"] = new Date(meta.enqueuedTimeMs);
+  const stored = { ...message, message_annotations: annotations };
+  delete stored.delivery_annotations;
+  return rhea.message.encode(stored);
+}
+
+function withRuntimeMetrics(event: StoredEvent, log: PartitionLog, nowMs: number): Uint8Array {
+  const message = rhea.message.decode(event.payload as Any) as Any;
+  const last = log.lastEvent();
+  message.delivery_annotations = {
+    last_enqueued_offset: last ? String(last.offset) : "-1",
+    last_enqueued_sequence_number: rhea.types.wrap_long(last ? last.sequenceNumber : -1),
+    last_enqueued_time_utc: new Date(last ? last.enqueuedTimeMs : 0),
+    runtime_info_retrieval_time_utc: new Date(nowMs),
+  };
+  return rhea.message.encode(message);
+}
