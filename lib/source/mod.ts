@@ -10,3 +10,5 @@ export * from "./state_store.ts";
 export * from "./x_api_error.ts";
 export * from "./x_client.ts";
 export * from "./x_search_source.ts";
+export * from "./ground_truth.ts";
+export * from "./synthetic_source.ts";
