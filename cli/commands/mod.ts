@@ -1,7 +1,8 @@
 import type { Command } from "../command.ts";
+import { emulatorCommand } from "./emulator.ts";
 
 /**
  * Every working subcommand, in the order `--help` lists them.
  * A command is registered here only once its feature exists.
  */
-export const commands: Command[] = [];
+export const commands: Command[] = [emulatorCommand];

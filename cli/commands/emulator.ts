@@ -1,0 +1,136 @@
+/**
+ * `./run emulator`: serves the local Event Hubs emulator until SIGINT/SIGTERM.
+ * @module
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import { type Command, UsageError } from "../command.ts";
+import { type HubConfig, startEmulator } from "@/hub/emulator";
+
+const help = `Usage: ./run emulator [options]
+
+Serves a durable local Event Hubs (AMQP 1.0) that the @azure/event-hubs SDK talks to, and prints
+one line EVENTHUB_CONNECTION_STRING=... (the key masked unless --show-key). Serves until SIGINT
+or SIGTERM. The key is kept in <data>/emulator.key so restarts keep the same connection string.
+
+Options:
+  --port N                 TCP port on 127.0.0.1; 0 picks a free one          (default 5672)
+  --host ADDR              interface to bind                                   (default 127.0.0.1)
+  --data DIR               data directory of the partition logs               (default data/eventhubs)
+  --hub NAME[:PARTITIONS]  a hub to serve, repeatable; the first one is in the
+                           printed connection string              (default hubwatch:4)
+  --consumer-group NAME    an extra consumer group, repeatable ($Default always exists)
+  --fsync POLICY           batch | interval | never                           (default batch)
+  --retention-hours H      delete events older than H hours                   (default 24)
+  --retention-mb M         keep at most M MiB per partition                   (default unlimited)
+  --key KEY                use this shared access key instead of the stored/generated one
+  --show-key               print the key in the connection string
+
+Examples:
+  ./run emulator
+  ./run emulator --port 0 --data /tmp/eh --hub tweets:2 --hub alerts --consumer-group spark --show-key`;
+
+function parseHub(value: string): HubConfig {
+  const match = /^([^:]+)(?::(\d+))?$/.exec(value);
+  if (!match) {
+    throw new UsageError(`--hub must be NAME or NAME:PARTITIONS: current value is ${value}`);
+  }
+  const partitionCount = match[2] === undefined ? 4 : Number(match[2]);
+  if (partitionCount < 1) {
+    throw new UsageError(`--hub partition count must be at least 1: current value is ${value}`);
+  }
+  return { name: match[1], partitionCount };
+}
+
+function positive(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n > 0)) {
+    throw new UsageError(`${flag} must be a positive number: current value is ${value}`);
+  }
+  return n;
+}
+
+/** Reads the key stored in the data directory, creating it on first use. */
+function storedKey(dataDir: string): string {
+  const file = path.join(dataDir, "emulator.key");
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  fs.mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32).toString("base64");
+  fs.writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
+export const emulatorCommand: Command = {
+  name: "emulator",
+  summary: "serve a durable local Event Hubs for the @azure/event-hubs SDK",
+  help,
+  async run(args: string[]): Promise<number> {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args,
+        options: {
+          port: { type: "string", default: "5672" },
+          host: { type: "string", default: "127.0.0.1" },
+          data: { type: "string", default: "data/eventhubs" },
+          hub: { type: "string", multiple: true },
+          "consumer-group": { type: "string", multiple: true },
+          fsync: { type: "string", default: "batch" },
+          "retention-hours": { type: "string" },
+          "retention-mb": { type: "string" },
+          key: { type: "string" },
+          "show-key": { type: "boolean", default: false },
+        },
+        strict: true,
+        allowPositionals: false,
+      }));
+    } catch (error) {
+      throw new UsageError((error as Error).message, { cause: error });
+    }
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new UsageError(
+        `--port must be an integer in 0..65535: current value is ${values.port}`,
+      );
+    }
+    const fsync = values.fsync;
+    if (fsync !== "batch" && fsync !== "interval" && fsync !== "never") {
+      throw new UsageError(`--fsync must be batch, interval or never: current value is ${fsync}`);
+    }
+    const hubs = (values.hub ?? ["hubwatch"]).map(parseHub);
+    const retentionHours = positive("--retention-hours", values["retention-hours"]);
+    const retentionMb = positive("--retention-mb", values["retention-mb"]);
+    const dataDir = path.resolve(values.data);
+    const key = values.key ?? storedKey(dataDir);
+
+    const emulator = await startEmulator({
+      port,
+      host: values.host,
+      dataDir,
+      hubs,
+      consumerGroups: ["$Default", ...(values["consumer-group"] ?? [])],
+      key,
+      fsync,
+      retentionInMs: retentionHours === undefined ? undefined : retentionHours * 3_600_000,
+      retentionBytes: retentionMb === undefined ? undefined : retentionMb * 1024 * 1024,
+    });
+    const shown = values["show-key"]
+      ? emulator.connectionString
+      : emulator.connectionString.replace(/SharedAccessKey=[^;]*/, "SharedAccessKey=***");
+    console.log(`EVENTHUB_CONNECTION_STRING=${shown}`);
+
+    const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+    await new Promise<void>((resolve) => {
+      const onSignal = () => {
+        for (const s of signals) Deno.removeSignalListener(s, onSignal);
+        resolve();
+      };
+      for (const s of signals) Deno.addSignalListener(s, onSignal);
+    });
+    await emulator.stop();
+    return 0;
+  },
+};
