@@ -1,8 +1,9 @@
 import type { Command } from "../command.ts";
 import { emulatorCommand } from "./emulator.ts";
+import { detectCommand } from "./detect.ts";
 
 /**
  * Every working subcommand, in the order `--help` lists them.
  * A command is registered here only once its feature exists.
  */
-export const commands: Command[] = [emulatorCommand];
+export const commands: Command[] = [detectCommand, emulatorCommand];

@@ -54,3 +54,8 @@ export function runSpectralResidual(_args: ModelArgs): ModelOutput {
 export function runDynamicThreshold(_args: ModelArgs, _period: number): ModelOutput {
   return notYet("dynamicThresholdModel");
 }
+
+/** Seasonal component of a robust STL decomposition (§5), used by the change-point surrogate. */
+export function runStlSeasonal(_x: number[], _period: number): number[] {
+  return notYet("stl");
+}

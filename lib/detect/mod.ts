@@ -16,6 +16,7 @@
  * @module
  */
 export { detectEntireSeries, detectLastPoint } from "./orchestrator.ts";
+export { detectChangePoint } from "./change_point.ts";
 export type { DetectionDetails } from "./orchestrator.ts";
 export { detectDetails } from "./orchestrator.ts";
 export {
