@@ -12,3 +12,4 @@ export * from "./x_client.ts";
 export * from "./x_search_source.ts";
 export * from "./ground_truth.ts";
 export * from "./synthetic_source.ts";
+export * from "./replay_source.ts";
