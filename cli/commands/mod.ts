@@ -1,4 +1,5 @@
 import type { Command } from "../command.ts";
+import { jupyterCommand } from "./jupyter.ts";
 import { emulatorCommand } from "./emulator.ts";
 import { detectCommand } from "./detect.ts";
 
@@ -6,4 +7,4 @@ import { detectCommand } from "./detect.ts";
  * Every working subcommand, in the order `--help` lists them.
  * A command is registered here only once its feature exists.
  */
-export const commands: Command[] = [detectCommand, emulatorCommand];
+export const commands: Command[] = [detectCommand, emulatorCommand, jupyterCommand];

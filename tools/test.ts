@@ -1,0 +1,198 @@
+/**
+ * `./run test`: format check, lint, type check (including the code cells of every notebook),
+ * unit and integration tests, and the execution of every notebook. Ends with one plain line
+ * `N passed, N failed` (N counts tests, notebooks and the three static checks).
+ *
+ * Flags: `--quick` skips notebooks; `--filter TEXT` runs only matching tests (and no notebooks);
+ * any other argument is a test path passed to `deno test`.
+ */
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const DENO = Deno.execPath();
+
+interface StepResult {
+  passed: number;
+  failed: number;
+}
+
+async function run(
+  cmd: string,
+  args: string[],
+  options: { quiet?: boolean } = {},
+): Promise<{ code: number; output: string }> {
+  const child = new Deno.Command(cmd, {
+    args,
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+    env: { RUST_BACKTRACE: "0", NO_COLOR: "1" },
+  }).spawn();
+  const [out, err, status] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.status,
+  ]);
+  const output = out + err;
+  if (!options.quiet || status.code !== 0) {
+    await Deno.stdout.write(new TextEncoder().encode(output));
+  }
+  return { code: status.code, output };
+}
+
+function heading(text: string): void {
+  console.log(`\n=== ${text}`);
+}
+
+/** Writes each notebook's code cells into one TypeScript file under build/nbcheck/. */
+async function extractNotebookCode(): Promise<string[]> {
+  const dir = `${ROOT}build/nbcheck`;
+  await Deno.mkdir(dir, { recursive: true });
+  const files: string[] = [];
+  for await (const entry of Deno.readDir(`${ROOT}notebooks`)) {
+    if (!entry.name.endsWith(".ipynb")) continue;
+    const nb = JSON.parse(
+      await Deno.readTextFile(`${ROOT}notebooks/${entry.name}`),
+    );
+    const parts =
+      (nb.cells as { cell_type: string; source: string | string[] }[])
+        .filter((c) => c.cell_type === "code")
+        .map((c, i) =>
+          `// --- cell ${i + 1}\n${
+            Array.isArray(c.source) ? c.source.join("") : c.source
+          }`
+        );
+    const file = `${dir}/${entry.name.replace(/\.ipynb$/, "")}.ts`;
+    await Deno.writeTextFile(
+      file,
+      `// Code cells of notebooks/${entry.name}, for type checking only.\nexport {};\n${
+        parts.join("\n\n")
+      }\n`,
+    );
+    files.push(file);
+  }
+  return files.sort();
+}
+
+async function listFiles(dir: string, suffix: string): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(path: string) {
+    for await (const entry of Deno.readDir(path)) {
+      const full = `${path}/${entry.name}`;
+      if (entry.isDirectory) {
+        if (entry.name === "node_modules" || entry.name === "testdata") {
+          continue;
+        }
+        await walk(full);
+      } else if (entry.name.endsWith(suffix)) {
+        out.push(full);
+      }
+    }
+  }
+  try {
+    await walk(dir);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return out.sort();
+}
+
+async function staticChecks(): Promise<StepResult> {
+  let passed = 0;
+  let failed = 0;
+  heading("format check (deno fmt --check)");
+  (await run(DENO, ["fmt", "--check"], { quiet: true })).code === 0
+    ? passed++
+    : failed++;
+  heading("lint (deno lint)");
+  (await run(DENO, ["lint"], { quiet: true })).code === 0 ? passed++ : failed++;
+  heading(
+    "type check (deno check: lib, cli, bench, tools, test, notebook cells)",
+  );
+  const sources = [
+    ...(await listFiles(`${ROOT}lib`, ".ts")),
+    ...(await listFiles(`${ROOT}cli`, ".ts")),
+    ...(await listFiles(`${ROOT}bench`, ".ts")),
+    ...(await listFiles(`${ROOT}tools`, ".ts")),
+    ...(await listFiles(`${ROOT}test`, ".ts")),
+    ...(await extractNotebookCode()),
+  ];
+  (await run(DENO, ["check", "--quiet", ...sources], { quiet: true })).code ===
+      0
+    ? passed++
+    : failed++;
+  console.log(`static checks: ${passed} passed, ${failed} failed`);
+  return { passed, failed };
+}
+
+async function unitTests(
+  paths: string[],
+  filter?: string,
+): Promise<StepResult> {
+  heading("tests (deno test)");
+  const junit = `${ROOT}build/junit.xml`;
+  await Deno.mkdir(`${ROOT}build`, { recursive: true });
+  try {
+    await Deno.remove(junit);
+  } catch { /* not there yet */ }
+  const args = [
+    "test",
+    "-A",
+    "--no-check",
+    "--parallel",
+    `--junit-path=${junit}`,
+  ];
+  if (filter) args.push("--filter", filter);
+  args.push(...(paths.length > 0 ? paths : ["test/"]));
+  const { code } = await run(DENO, args);
+  let xml = "";
+  try {
+    xml = await Deno.readTextFile(junit);
+  } catch {
+    return { passed: 0, failed: 1 };
+  }
+  const cases = [
+    ...xml.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g),
+  ];
+  let failed =
+    cases.filter((m) => /<failure\b|<error\b/.test(m[2] ?? "")).length;
+  const passed = cases.length - failed;
+  if (code !== 0 && failed === 0) failed = 1; // e.g. a file that failed to load, or leaked resources
+  return { passed, failed };
+}
+
+async function notebooks(): Promise<StepResult> {
+  heading("notebooks (tools/nbrun.py)");
+  const files = (await listFiles(`${ROOT}notebooks`, ".ipynb")).map((f) =>
+    f.slice(ROOT.length)
+  );
+  if (files.length === 0) return { passed: 0, failed: 0 };
+  const { output } = await run("/usr/bin/python3", [
+    `${ROOT}tools/nbrun.py`,
+    "--html",
+    ...files,
+  ]);
+  const passed = (output.match(/^ok\s/gm) ?? []).length;
+  const failed = files.length - passed;
+  return { passed, failed };
+}
+
+if (import.meta.main) {
+  const { values, positionals } = parseArgs({
+    args: Deno.args,
+    options: { quick: { type: "boolean" }, filter: { type: "string" } },
+    allowPositionals: true,
+  });
+  const started = performance.now();
+  const partial = values.filter !== undefined || positionals.length > 0;
+  const results: StepResult[] = [];
+  if (!partial) results.push(await staticChecks());
+  results.push(await unitTests(positionals, values.filter));
+  if (!partial && !values.quick) results.push(await notebooks());
+  const passed = results.reduce((s, r) => s + r.passed, 0);
+  const failed = results.reduce((s, r) => s + r.failed, 0);
+  console.log(`\ntook ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`${passed} passed, ${failed} failed`);
+  Deno.exit(failed === 0 ? 0 : 1);
+}
