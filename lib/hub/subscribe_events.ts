@@ -1,0 +1,582 @@
+/**
+ * A checkpointed consumer over the SDK's `EventHubConsumerClient.subscribe`, with decoding,
+ * dead letters and two ways to read: handlers or an async iterable.
+ *
+ * @module
+ */
+
+import {
+  type CheckpointStore,
+  earliestEventPosition,
+  type EventHubClientOptions,
+  EventHubConsumerClient,
+  type EventPosition,
+  type LastEnqueuedEventProperties,
+  type LoadBalancingOptions,
+  type PartitionContext,
+  type ReceivedEventData,
+  type Subscription,
+} from "@azure/event-hubs";
+import { type DeadLetterSink, toDeadLetterRecord } from "./dead_letter.ts";
+import { HubError, toHubError } from "./errors.ts";
+
+/** Options for {@linkcode subscribeEvents}. */
+export interface SubscribeEventsOptions<T = unknown> {
+  /** Connection string, passed to the SDK unchanged (`...;UseDevelopmentEmulator=true` works). */
+  connectionString: string;
+  /**
+   * The event hub, when the connection string has no `EntityPath`.
+   * @default {undefined} (the connection string's `EntityPath`)
+   */
+  eventHubName?: string;
+  /**
+   * Consumer group to read as.
+   * @default {"$Default"}
+   */
+  consumerGroup?: string;
+  /**
+   * Where checkpoints and partition ownership are kept. With a store, consumers sharing it
+   * split the partitions between them and resume from the checkpoints; without one, this
+   * consumer reads every partition and nothing is checkpointed.
+   * @default {undefined}
+   */
+  checkpointStore?: CheckpointStore;
+  /**
+   * Read only this partition (no load balancing).
+   * @default {undefined} (all partitions, balanced through the checkpoint store)
+   */
+  partitionId?: string;
+  /**
+   * Where to start in a partition that has no checkpoint yet; one position or one per
+   * partition id.
+   * @default {earliestEventPosition}
+   */
+  startPosition?: EventPosition | Record<string, EventPosition>;
+  /**
+   * Most events per batch (the tutorial's `maxEventsPerTrigger`).
+   * @default {100}
+   */
+  maxBatchSize?: number;
+  /**
+   * Longest wait for a batch to fill before the events received so far are delivered.
+   * @default {5}
+   */
+  maxWaitTimeInSeconds?: number;
+  /**
+   * Checkpoint after each batch is processed (handler resolved, or the iterator moved on).
+   * Has an effect only with a `checkpointStore`.
+   * @default {true}
+   */
+  checkpointAfterEachBatch?: boolean;
+  /**
+   * Turns a raw body (bytes for binary bodies) into the application's value; throwing
+   * rejects the event to `deadLetters`.
+   * @default {undefined} (events keep the body the SDK received)
+   */
+  decode?: (body: unknown, event: ReceivedEventData) => T;
+  /**
+   * Where events rejected by `decode` are written (before the batch is checkpointed).
+   * @default {undefined} (rejected events are only counted)
+   */
+  deadLetters?: DeadLetterSink;
+  /**
+   * Load-balancing tuning (claim interval, ownership expiry, strategy). The strategy defaults
+   * to `"greedy"` (claim the fair share at once) rather than the SDK's `"balanced"` (one
+   * partition per interval), so a lone consumer reads every partition from its first second.
+   * @default {{ strategy: "greedy" }} (and the SDK's 10 s interval, 60 s expiry)
+   */
+  loadBalancingOptions?: LoadBalancingOptions;
+  /**
+   * Exclusive reader level: a higher level takes partitions from lower ones.
+   * @default {undefined}
+   */
+  ownerLevel?: number;
+  /**
+   * Ask for the partition's last enqueued event with each batch.
+   * @default {false}
+   */
+  trackLastEnqueuedEventProperties?: boolean;
+  /**
+   * Events the SDK fetches ahead per partition.
+   * @default {undefined} (the SDK's: 3 × `maxBatchSize`)
+   */
+  prefetchCount?: number;
+  /**
+   * Options for the `EventHubConsumerClient` (identifier, user agent, retry policy).
+   * @default {undefined}
+   */
+  clientOptions?: EventHubClientOptions;
+  /** Stops the subscription when aborted. */
+  abortSignal?: AbortSignal;
+}
+
+/** One event as the application sees it. */
+export interface HubEvent<T = unknown> {
+  /** Partition the event was read from. */
+  partitionId: string;
+  /** Position in its partition; increases by 1 per event. */
+  sequenceNumber: number;
+  /** Opaque position of the event in its partition. */
+  offset: string;
+  /** When the hub enqueued the event. */
+  enqueuedTimeUtc: Date;
+  /** The partition key the event was sent with, if any. */
+  partitionKey: string | null;
+  /** Application properties sent with the event. */
+  properties: Record<string, unknown> | undefined;
+  /** The decoded body. */
+  body: T;
+}
+
+/** The events of one partition delivered together, in partition order. */
+export interface EventBatch<T = unknown> {
+  /** The partition all events come from. */
+  partitionId: string;
+  /** Events that decoded, in sequence-number order. */
+  events: HubEvent<T>[];
+  /** How many events of this batch were rejected to the dead letters. */
+  deadLettered: number;
+  /** The partition's newest event, with `trackLastEnqueuedEventProperties`. */
+  lastEnqueuedEventProperties: LastEnqueuedEventProperties | undefined;
+}
+
+/** The handler-based API of {@linkcode subscribeEvents}. */
+export interface SubscribeEventsHandlers<T = unknown> {
+  /**
+   * Processes one batch. Batches of one partition arrive one after the other; partitions run
+   * concurrently. When it resolves the batch is checkpointed; when it throws the error goes to
+   * `processError`, the batch is not checkpointed, and reading continues.
+   */
+  processEvents(batch: EventBatch<T>): Promise<void> | void;
+  /**
+   * Receives every error: `HubError` from the hub or the checkpoint store, `Error` wrapping a
+   * `processEvents` failure. `partitionId` is `undefined` for errors not tied to a partition.
+   * Errors never stop the subscription.
+   * @default {undefined} (errors are only counted)
+   */
+  processError?(error: Error, partitionId: string | undefined): Promise<void> | void;
+}
+
+/** Counters of a subscription. */
+export interface SubscriptionStats {
+  /** Non-empty batches handed to the application. */
+  batches: number;
+  /** Events handed to the application. */
+  events: number;
+  /** Events rejected by `decode`. */
+  deadLettered: number;
+  /** Checkpoints written. */
+  checkpoints: number;
+  /** Errors seen (hub, checkpoint store, dead letters, handler). */
+  errors: number;
+}
+
+/** A running subscription. */
+export interface EventSubscription {
+  /** Stops reading, releases the partitions and closes the connection. Safe to call twice. */
+  close(): Promise<void>;
+  /** `true` until `close()` is called or the stream ended. */
+  readonly isRunning: boolean;
+  /** A snapshot of the counters. */
+  readonly stats: SubscriptionStats;
+  /** The partitions this consumer reads now. */
+  readonly partitions: readonly string[];
+}
+
+/**
+ * The async-iterable API of {@linkcode subscribeEvents}: iterate over batches. A batch is
+ * checkpointed when the iteration asks for the next one; the batch in hand when the loop
+ * exits (`break`, `return`, `throw`) is not checkpointed, so it is read again on restart.
+ * Errors that cannot heal (unknown hub or consumer group, refused credentials) end the
+ * iteration by throwing that `HubError`; other errors are counted and reading continues.
+ */
+export interface EventStream<T = unknown> extends EventSubscription, AsyncIterable<EventBatch<T>> {}
+
+const FATAL_CODES = new Set(["EntityNotFound", "Unauthorized", "InvalidArgument"]);
+
+/**
+ * Reads events from every partition of an event hub (or one partition), in batches of at most
+ * `maxBatchSize`, in order per partition, checkpointing after each processed batch.
+ *
+ * Without `handlers` it returns an {@linkcode EventStream} to iterate with `for await`; with
+ * `handlers` it calls `processEvents` / `processError` and returns the subscription.
+ *
+ * Events whose body `decode` rejects go to `deadLetters` with their partition, sequence
+ * number and the reason; they are counted and never stop the consumer.
+ *
+ * @example
+ * ```ts ignore
+ * import { decodeTweetEvent, FileCheckpointStore, subscribeEvents } from "@/hub";
+ * const stream = subscribeEvents({
+ *   connectionString,
+ *   checkpointStore: new FileCheckpointStore("data/checkpoints"),
+ *   decode: decodeTweetEvent,
+ * });
+ * for await (const batch of stream) {
+ *   for (const event of batch.events) console.log(event.body.favorite);
+ * }
+ * ```
+ */
+export function subscribeEvents<T = unknown>(options: SubscribeEventsOptions<T>): EventStream<T>;
+export function subscribeEvents<T = unknown>(
+  options: SubscribeEventsOptions<T>,
+  handlers: SubscribeEventsHandlers<T>,
+): EventSubscription;
+export function subscribeEvents<T = unknown>(
+  options: SubscribeEventsOptions<T>,
+  handlers?: SubscribeEventsHandlers<T>,
+): EventSubscription | EventStream<T> {
+  return new Consumer(options, handlers);
+}
+
+interface Pending<T> {
+  batch: EventBatch<T>;
+  done: (processed: boolean) => void;
+}
+
+class Consumer<T> implements EventStream<T> {
+  #options: SubscribeEventsOptions<T>;
+  #handlers: SubscribeEventsHandlers<T> | undefined;
+  #client: EventHubConsumerClient;
+  #subscription: Subscription | undefined;
+  #stats: SubscriptionStats = { batches: 0, events: 0, deadLettered: 0, checkpoints: 0, errors: 0 };
+  #partitions = new Set<string>();
+  #running = true;
+  #closed: Promise<void> | undefined;
+  #checkpoint: boolean;
+  // Stream mode state.
+  #queue: Pending<T>[] = [];
+  #inHand: Pending<T> | undefined;
+  #readers: ((result: IteratorResult<EventBatch<T>>) => void)[] = [];
+  #readerFailures: ((error: unknown) => void)[] = [];
+  #fatal: HubError | undefined;
+  #iterated = false;
+
+  constructor(
+    options: SubscribeEventsOptions<T>,
+    handlers: SubscribeEventsHandlers<T> | undefined,
+  ) {
+    validate(options);
+    this.#options = options;
+    this.#handlers = handlers;
+    this.#checkpoint = options.checkpointStore !== undefined &&
+      (options.checkpointAfterEachBatch ?? true);
+    const consumerGroup = options.consumerGroup ?? "$Default";
+    const clientOptions = {
+      ...options.clientOptions,
+      loadBalancingOptions: { strategy: "greedy" as const, ...options.loadBalancingOptions },
+    };
+    try {
+      this.#client = createClient(
+        consumerGroup,
+        options.connectionString,
+        options.eventHubName,
+        options.checkpointStore,
+        clientOptions,
+      );
+    } catch (error) {
+      throw toHubError(error, "create an Event Hubs consumer");
+    }
+    const sdkHandlers = {
+      processEvents: (events: ReceivedEventData[], context: PartitionContext) =>
+        this.#processEvents(events, context),
+      processError: (error: Error, context: PartitionContext) => this.#processError(error, context),
+      processInitialize: (context: PartitionContext) => {
+        this.#partitions.add(context.partitionId);
+        return Promise.resolve();
+      },
+      processClose: (_reason: unknown, context: PartitionContext) => {
+        this.#partitions.delete(context.partitionId);
+        return Promise.resolve();
+      },
+    };
+    const subscribeOptions = {
+      maxBatchSize: options.maxBatchSize ?? 100,
+      maxWaitTimeInSeconds: options.maxWaitTimeInSeconds ?? 5,
+      startPosition: options.startPosition ?? earliestEventPosition,
+      ownerLevel: options.ownerLevel,
+      trackLastEnqueuedEventProperties: options.trackLastEnqueuedEventProperties ?? false,
+      prefetchCount: options.prefetchCount,
+      skipParsingBodyAsJson: true,
+    };
+    try {
+      this.#subscription = options.partitionId === undefined
+        ? this.#client.subscribe(sdkHandlers, subscribeOptions)
+        : this.#client.subscribe(options.partitionId, sdkHandlers, subscribeOptions);
+    } catch (error) {
+      this.#client.close().catch(() => {});
+      throw toHubError(error, "subscribe to the event hub");
+    }
+    if (options.abortSignal !== undefined) {
+      if (options.abortSignal.aborted) {
+        this.close().catch(() => {});
+      } else {
+        options.abortSignal.addEventListener("abort", () => this.close().catch(() => {}), {
+          once: true,
+        });
+      }
+    }
+  }
+
+  get isRunning(): boolean {
+    return this.#running;
+  }
+
+  get stats(): SubscriptionStats {
+    return { ...this.#stats };
+  }
+
+  get partitions(): readonly string[] {
+    return [...this.#partitions].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+  }
+
+  close(): Promise<void> {
+    if (this.#closed === undefined) {
+      this.#running = false;
+      this.#releaseAll();
+      this.#closed = (async () => {
+        try {
+          await this.#subscription?.close();
+        } catch {
+          // Closing releases resources only; the connection is closed below regardless.
+        }
+        try {
+          await this.#client.close();
+        } catch {
+          // Nothing left to release.
+        }
+        this.#partitions.clear();
+      })();
+    }
+    return this.#closed;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<EventBatch<T>> {
+    if (this.#handlers !== undefined) {
+      throw new TypeError(
+        "Cannot iterate over a subscription as it was started with handlers: call subscribeEvents(options) without handlers",
+      );
+    }
+    if (this.#iterated) {
+      throw new TypeError("Cannot iterate over a subscription twice");
+    }
+    this.#iterated = true;
+    return {
+      next: () => this.#next(),
+      return: async () => {
+        await this.close();
+        return { done: true, value: undefined };
+      },
+    };
+  }
+
+  #next(): Promise<IteratorResult<EventBatch<T>>> {
+    // Asking for the next batch means the previous one is processed.
+    this.#inHand?.done(true);
+    this.#inHand = undefined;
+    if (this.#fatal !== undefined) {
+      const error = this.#fatal;
+      return this.close().then(() => Promise.reject(error));
+    }
+    const pending = this.#queue.shift();
+    if (pending !== undefined) {
+      this.#inHand = pending;
+      return Promise.resolve({ done: false, value: pending.batch });
+    }
+    if (!this.#running) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve, reject) => {
+      this.#readers.push(resolve);
+      this.#readerFailures.push(reject);
+    });
+  }
+
+  /** Hands a batch to the stream's reader; resolves `true` once the reader moved past it. */
+  #deliver(batch: EventBatch<T>): Promise<boolean> {
+    if (!this.#running) return Promise.resolve(false);
+    return new Promise<boolean>((done) => {
+      const pending = { batch, done };
+      const reader = this.#readers.shift();
+      if (reader !== undefined) {
+        this.#readerFailures.shift();
+        this.#inHand = pending;
+        reader({ done: false, value: batch });
+      } else {
+        this.#queue.push(pending);
+      }
+    });
+  }
+
+  #releaseAll(): void {
+    this.#inHand?.done(false);
+    this.#inHand = undefined;
+    for (const pending of this.#queue.splice(0)) pending.done(false);
+    this.#readerFailures.splice(0);
+    for (const reader of this.#readers.splice(0)) reader({ done: true, value: undefined });
+  }
+
+  async #processEvents(events: ReceivedEventData[], context: PartitionContext): Promise<void> {
+    if (events.length === 0 || !this.#running) return;
+    const partitionId = context.partitionId;
+    const good: HubEvent<T>[] = [];
+    const rejected: { event: ReceivedEventData; reason: string }[] = [];
+    const decode = this.#options.decode;
+    for (const event of events) {
+      let body: T;
+      try {
+        body = decode === undefined ? event.body as T : decode(event.body, event);
+      } catch (error) {
+        rejected.push({ event, reason: error instanceof Error ? error.message : String(error) });
+        continue;
+      }
+      good.push({
+        partitionId,
+        sequenceNumber: event.sequenceNumber,
+        offset: event.offset,
+        enqueuedTimeUtc: event.enqueuedTimeUtc,
+        partitionKey: event.partitionKey ?? null,
+        properties: event.properties,
+        body,
+      });
+    }
+
+    let checkpoint = this.#checkpoint;
+    if (rejected.length > 0) {
+      this.#stats.deadLettered += rejected.length;
+      const sink = this.#options.deadLetters;
+      if (sink !== undefined) {
+        try {
+          await sink.write(
+            rejected.map(({ event, reason }) => toDeadLetterRecord(event, partitionId, reason)),
+          );
+        } catch (error) {
+          // Without their dead letters on disk, these events must be read again: no checkpoint.
+          checkpoint = false;
+          await this.#report(
+            new Error(
+              `Cannot write ${rejected.length} dead letters of partition ${partitionId}`,
+              { cause: error },
+            ),
+            partitionId,
+          );
+        }
+      }
+    }
+
+    if (good.length > 0) {
+      const batch: EventBatch<T> = {
+        partitionId,
+        events: good,
+        deadLettered: rejected.length,
+        lastEnqueuedEventProperties: this.#options.trackLastEnqueuedEventProperties
+          ? context.lastEnqueuedEventProperties
+          : undefined,
+      };
+      this.#stats.batches++;
+      this.#stats.events += good.length;
+      if (this.#handlers !== undefined) {
+        try {
+          await this.#handlers.processEvents(batch);
+        } catch (error) {
+          checkpoint = false;
+          await this.#report(
+            new Error(
+              `Cannot process ${good.length} events of partition ${partitionId} as processEvents failed`,
+              { cause: error },
+            ),
+            partitionId,
+          );
+        }
+      } else if (!(await this.#deliver(batch))) {
+        checkpoint = false;
+      }
+    }
+
+    if (checkpoint) {
+      try {
+        await context.updateCheckpoint(events[events.length - 1]);
+        this.#stats.checkpoints++;
+      } catch (error) {
+        await this.#report(
+          toHubError(error, `update the checkpoint of partition ${partitionId}`),
+          partitionId,
+        );
+      }
+    }
+  }
+
+  async #processError(error: Error, context: PartitionContext): Promise<void> {
+    const partitionId = context?.partitionId ? context.partitionId : undefined;
+    const where = partitionId === undefined ? "the event hub" : `partition ${partitionId}`;
+    await this.#report(toHubError(error, `receive from ${where}`), partitionId);
+  }
+
+  async #report(error: Error, partitionId: string | undefined): Promise<void> {
+    this.#stats.errors++;
+    if (this.#handlers !== undefined) {
+      try {
+        await this.#handlers.processError?.(error, partitionId);
+      } catch {
+        // A failing error handler must not stop the consumer; the error is counted.
+      }
+      return;
+    }
+    if (error instanceof HubError && FATAL_CODES.has(error.code) && this.#fatal === undefined) {
+      this.#fatal = error;
+      const fail = this.#readerFailures.shift();
+      if (fail !== undefined) {
+        this.#readers.shift();
+        this.close().catch(() => {}).finally(() => fail(error));
+      }
+    }
+  }
+}
+
+function createClient(
+  consumerGroup: string,
+  connectionString: string,
+  eventHubName: string | undefined,
+  checkpointStore: CheckpointStore | undefined,
+  clientOptions: EventHubClientOptions & { loadBalancingOptions?: LoadBalancingOptions },
+): EventHubConsumerClient {
+  if (eventHubName === undefined) {
+    return checkpointStore === undefined
+      ? new EventHubConsumerClient(consumerGroup, connectionString, clientOptions)
+      : new EventHubConsumerClient(consumerGroup, connectionString, checkpointStore, clientOptions);
+  }
+  return checkpointStore === undefined
+    ? new EventHubConsumerClient(consumerGroup, connectionString, eventHubName, clientOptions)
+    : new EventHubConsumerClient(
+      consumerGroup,
+      connectionString,
+      eventHubName,
+      checkpointStore,
+      clientOptions,
+    );
+}
+
+function validate(options: SubscribeEventsOptions<unknown>): void {
+  if (typeof options.connectionString !== "string" || options.connectionString.length === 0) {
+    throw new TypeError(
+      `Cannot subscribe to events as connectionString must be a non-empty string: current value is ${
+        JSON.stringify(options.connectionString)
+      }`,
+    );
+  }
+  const maxBatchSize = options.maxBatchSize;
+  if (maxBatchSize !== undefined && (!Number.isSafeInteger(maxBatchSize) || maxBatchSize < 1)) {
+    throw new RangeError(
+      `Cannot subscribe to events as maxBatchSize must be a positive integer: current value is ${maxBatchSize}`,
+    );
+  }
+  const wait = options.maxWaitTimeInSeconds;
+  if (wait !== undefined && (!Number.isFinite(wait) || wait <= 0)) {
+    throw new RangeError(
+      `Cannot subscribe to events as maxWaitTimeInSeconds must be a positive number: current value is ${wait}`,
+    );
+  }
+  if (options.consumerGroup !== undefined && options.consumerGroup.length === 0) {
+    throw new TypeError(
+      'Cannot subscribe to events as consumerGroup must be a non-empty string: current value is ""',
+    );
+  }
+}
