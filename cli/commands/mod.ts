@@ -1,5 +1,7 @@
 import type { Command } from "../command.ts";
 import { jupyterCommand } from "./jupyter.ts";
+import { benchCommand } from "./bench.ts";
+import { demoCommand } from "./demo.ts";
 import { emulatorCommand } from "./emulator.ts";
 import { detectCommand } from "./detect.ts";
 
@@ -7,4 +9,10 @@ import { detectCommand } from "./detect.ts";
  * Every working subcommand, in the order `--help` lists them.
  * A command is registered here only once its feature exists.
  */
-export const commands: Command[] = [detectCommand, emulatorCommand, jupyterCommand];
+export const commands: Command[] = [
+  demoCommand,
+  detectCommand,
+  emulatorCommand,
+  jupyterCommand,
+  benchCommand,
+];
