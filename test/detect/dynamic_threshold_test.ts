@@ -1,0 +1,177 @@
+import assert from "node:assert/strict";
+import { dynamicThresholdModel } from "../../lib/detect/dynamic_threshold.ts";
+import { mergeWithDelta } from "../../lib/detect/merge_with_delta.ts";
+import { splineTrend } from "../../lib/detect/trend.ts";
+
+/** numpy default_rng(7).normal(0, 0.1, 80): the noise of the §7 check. */
+const NOISE = [
+  0.00012301533574825743,
+  0.02987455375084699,
+  -0.027413785536221758,
+  -0.08905918387572742,
+  -0.04546707851717226,
+  -0.09916465549964625,
+  0.006014360259743849,
+  0.13402152455545335,
+  -0.04922065185513297,
+  -0.062047489981994046,
+  0.04898420501851983,
+  0.03568870081600608,
+  0.010541424899789856,
+  -0.09304680447082048,
+  -0.0029251822463273493,
+  0.06953031944582878,
+  -0.1344214547285082,
+  -0.04576157610402182,
+  -0.1901222739800844,
+  -0.1289537739784976,
+  -0.18417350377917324,
+  -0.02350911310746813,
+  -0.12674464814437034,
+  0.027126435882170154,
+  0.015675108662422516,
+  -0.018693094462995438,
+  -0.2516759710820513,
+  -0.053869289584663665,
+  -0.004850094540107199,
+  0.011330898600330756,
+  -0.15301357655053938,
+  -0.047775327603393064,
+  -0.09785190780566395,
+  -0.08088372394255994,
+  0.10608986233860787,
+  -0.08075346753318965,
+  -0.00325217049455206,
+  0.0884389867383174,
+  -0.0583600432743302,
+  -0.011170194958415964,
+  0.011046414324948059,
+  0.006378177425506196,
+  -0.12250558264176935,
+  0.00761402303770081,
+  0.13588234217415376,
+  -0.15471446781284826,
+  0.08593826880215982,
+  0.011935402569658124,
+  -0.06414703941072214,
+  0.20004165463424228,
+  0.07622597120847119,
+  -0.11992889021052233,
+  0.007451622877146343,
+  0.05766895836701853,
+  -0.018878212535074934,
+  0.0682910267195206,
+  -0.006651732014941557,
+  0.0667247560834328,
+  0.1438522591656152,
+  -0.06756622510056529,
+  0.020313861038960906,
+  -0.046330757653841516,
+  0.012726841122583083,
+  -0.118719452785014,
+  -0.05793015965026732,
+  -0.01961959728044967,
+  0.08987638721004078,
+  0.1145222007454132,
+  -0.1323527792484255,
+  -0.07946423659870495,
+  0.06469034225734219,
+  -0.19924197841744945,
+  -0.046316986495236696,
+  -0.009728692567008902,
+  0.12570149772868197,
+  0.06894039005707557,
+  -0.03272134202221979,
+  -0.036857589409995915,
+  -0.025019540051792494,
+  0.15235294004561603,
+];
+
+function trendedSine(): number[] {
+  return NOISE.map((e, i) => 5 + 0.05 * i + Math.sin((2 * Math.PI * i) / 10) + e);
+}
+
+/** E3: 20 + 0.5·i ± 0.3 (minus at even i), x[12] −= 9. */
+function e3(): number[] {
+  const x = Array.from({ length: 30 }, (_, i) => 20 + 0.5 * i + (i % 2 === 0 ? -0.3 : 0.3));
+  x[12] -= 9;
+  return x;
+}
+
+function flagged(a: boolean[]): number[] {
+  return a.flatMap((v, i) => (v ? [i] : []));
+}
+
+Deno.test("dynamicThresholdModel() finds no anomaly in the trended sine (model 40)", () => {
+  const d = trendedSine();
+  const t0 = splineTrend(d, 0);
+  const { results, modelId } = dynamicThresholdModel(d, t0, 0.25, "entire");
+  assert.equal(modelId, 40);
+  assert.deepEqual(flagged(results.isAnomaly), []);
+  assert.deepEqual(results.expected, Array.from(t0));
+  assert.deepEqual(results.trend, Array.from(t0));
+});
+
+Deno.test("dynamicThresholdModel() does not detrend: moderate spikes stay unflagged", () => {
+  const d = trendedSine();
+  d[30] += 4;
+  d[60] -= 3;
+  const { results } = dynamicThresholdModel(d, splineTrend(d, 0), 0.25, "entire");
+  assert.deepEqual(flagged(results.isAnomaly), []);
+});
+
+Deno.test("dynamicThresholdModel() flags an extreme value and refits the trend without it", () => {
+  const x = Array.from({ length: 40 }, (_, i) => 10 + Math.sin(i));
+  x[25] = 60;
+  const t0 = splineTrend(x, 0);
+  const { results, modelId } = dynamicThresholdModel(x, t0, 0.1, "entire");
+  assert.equal(modelId, 40);
+  assert.deepEqual(flagged(results.isAnomaly), [25]);
+  assert.deepEqual(flagged(results.isPositive), [25]);
+  const holed = x.slice();
+  holed[25] = (x[24] + x[26]) / 2;
+  assert.deepEqual(results.expected, Array.from(splineTrend(holed)));
+});
+
+Deno.test("dynamicThresholdModel() reports model 41 when a majority value exists", () => {
+  const x = new Array(30).fill(5);
+  x[3] = 9;
+  x[10] = 1;
+  x[20] = 5.5;
+  const { modelId } = dynamicThresholdModel(x, splineTrend(x, 0), 0.25, "entire");
+  assert.equal(modelId, 41);
+});
+
+Deno.test("dynamicThresholdModel() on E3 finds nothing in the first pass", () => {
+  const x = e3();
+  const t0 = splineTrend(x, 0);
+  const { results, modelId } = dynamicThresholdModel(x, t0, 0.25, "entire");
+  assert.equal(modelId, 40);
+  assert.deepEqual(flagged(results.isAnomaly), []);
+  assert.equal(results.expected[0], 20.777711220686612);
+});
+
+Deno.test("mergeWithDelta() on E3 adds 7 anomalies per direction from the differenced rerun", () => {
+  const x = e3();
+  const t0 = splineTrend(x, 0);
+  const first = dynamicThresholdModel(x, t0, 0.25, "entire").results;
+  const merged = mergeWithDelta(first, {
+    series: x,
+    ratio: 0.25,
+    rerun: (y, ratio) => dynamicThresholdModel(y, t0, ratio, "entire").results,
+  });
+  const flaggedPositions = flagged(merged.isAnomaly);
+  assert.equal(flaggedPositions.length, 14);
+  // The spike and the jump back are always among them (ties decide the rest, §13.6).
+  assert.ok(flaggedPositions.includes(12) && flaggedPositions.includes(13));
+  assert.equal(merged.expected[0], 20.777711220686612);
+});
+
+Deno.test("dynamicThresholdModel() rejects a trend of the wrong length", () => {
+  assert.throws(
+    () => dynamicThresholdModel([1, 2, 3], [1, 2], 0.25, "entire"),
+    new RangeError(
+      "Cannot run dynamic threshold as trend0 must have the series length 3: current length is 2",
+    ),
+  );
+});
