@@ -1,0 +1,175 @@
+import assert from "node:assert/strict";
+import { send, type SendProgress, type SendTarget } from "../../lib/pipeline/send.ts";
+import type { TweetEvent } from "../../lib/hub/codec.ts";
+import type { Post } from "../../lib/source/post_source.ts";
+
+class MemoryTarget implements SendTarget {
+  events: [TweetEvent, string | undefined][] = [];
+  flushes = 0;
+  failOn = new Set<number>();
+  failed?: number;
+  #calls = 0;
+  send(event: TweetEvent, partitionKey?: string): Promise<void> {
+    this.#calls += 1;
+    if (this.failOn.has(this.#calls)) return Promise.reject(new Error(`refused #${this.#calls}`));
+    this.events.push([event, partitionKey]);
+    return Promise.resolve();
+  }
+  flush(): Promise<void> {
+    this.flushes += 1;
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function post(n: number, likeCount = n): Post {
+  return {
+    id: String(n),
+    createdAt: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString(),
+    likeCount,
+  };
+}
+
+async function* from(posts: Post[]): AsyncGenerator<Post> {
+  for (const p of posts) yield p;
+}
+
+Deno.test("send() sends each post as {timestamp, favorite} in order and flushes", async () => {
+  const target = new MemoryTarget();
+  const summary = await send(from([post(1), post(2), post(3, 0)]), target);
+  assert.deepEqual(target.events.map(([e]) => e), [
+    { timestamp: "2026-01-01T00:00:01.000Z", favorite: 1 },
+    { timestamp: "2026-01-01T00:00:02.000Z", favorite: 2 },
+    { timestamp: "2026-01-01T00:00:03.000Z", favorite: 0 },
+  ]);
+  assert.equal(target.flushes, 1);
+  assert.deepEqual([summary.sent, summary.skipped, summary.errors, summary.stoppedBy], [
+    3,
+    0,
+    0,
+    "end",
+  ]);
+});
+
+Deno.test("send() skips posts with invalid likes and repeated ids, reporting why", async () => {
+  const target = new MemoryTarget();
+  const reasons: string[] = [];
+  const summary = await send(from([post(1), post(2, -1), post(1), post(3)]), target, {
+    onSkip: (p, reason) => reasons.push(`${p.id}: ${reason}`),
+  });
+  assert.deepEqual(target.events.map(([e]) => e.favorite), [1, 3]);
+  assert.equal(summary.skipped, 2);
+  assert.deepEqual(reasons, [
+    '2: Cannot read event as field "favorite" must be a non-negative safe integer: current value is -1',
+    "1: id 1 was already sent",
+  ]);
+});
+
+Deno.test("send() counts target errors and keeps going", async () => {
+  const target = new MemoryTarget();
+  target.failOn = new Set([2]);
+  const failedIds: string[] = [];
+  const summary = await send(from([post(1), post(2), post(3)]), target, {
+    onError: (_e, p) => failedIds.push(p.id),
+  });
+  assert.deepEqual(target.events.map(([e]) => e.favorite), [1, 3]);
+  assert.deepEqual([summary.sent, summary.errors, summary.stoppedBy], [2, 1, "end"]);
+  assert.deepEqual(failedIds, ["2"]);
+});
+
+Deno.test("send() stops with an error after maxConsecutiveErrors target failures", async () => {
+  const target = new MemoryTarget();
+  target.failOn = new Set([1, 2, 3, 4]);
+  const summary = await send(from([1, 2, 3, 4, 5].map((n) => post(n))), target, {
+    maxConsecutiveErrors: 3,
+  });
+  assert.equal(summary.stoppedBy, "error");
+  assert.equal(summary.errors, 3);
+  assert.match(summary.error!.message, /the target failed 3 times in a row: refused #3/);
+  assert.equal(target.flushes, 1);
+});
+
+Deno.test("send() ends with stoppedBy error when the source throws, after flushing", async () => {
+  async function* failing(): AsyncGenerator<Post> {
+    yield post(1);
+    throw new Error("X API said no");
+  }
+  const target = new MemoryTarget();
+  const summary = await send(failing(), target);
+  assert.deepEqual([summary.sent, summary.stoppedBy, summary.error?.message], [
+    1,
+    "error",
+    "X API said no",
+  ]);
+  assert.equal(target.flushes, 1);
+});
+
+Deno.test("send() returns promptly when aborted while the source waits", async () => {
+  let stopped = false;
+  async function* waiting(signal: AbortSignal): AsyncGenerator<Post> {
+    try {
+      yield post(1);
+      await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+    } finally {
+      stopped = true;
+    }
+  }
+  const controller = new AbortController();
+  const target = new MemoryTarget();
+  const job = send(waiting(controller.signal), target, {
+    abortSignal: controller.signal,
+    onSent: () => queueMicrotask(() => controller.abort()),
+  });
+  const summary = await job;
+  assert.deepEqual([summary.sent, summary.stoppedBy], [1, "abort"]);
+  assert.equal(target.flushes, 1);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(stopped, true);
+});
+
+Deno.test("send() stops the source after maxEvents", async () => {
+  let finished = false;
+  async function* endless(): AsyncGenerator<Post> {
+    try {
+      for (let n = 1;; n++) yield post(n);
+    } finally {
+      finished = true;
+    }
+  }
+  const target = new MemoryTarget();
+  const summary = await send(endless(), target, { maxEvents: 5 });
+  assert.deepEqual([summary.sent, summary.stoppedBy, finished], [5, "limit", true]);
+});
+
+Deno.test("send() reports progress at most once per interval and once at the end", async () => {
+  let time = 0;
+  const reports: SendProgress[] = [];
+  const target = new MemoryTarget();
+  const original = target.send.bind(target);
+  target.send = (event, key) => {
+    time += 400;
+    return original(event, key);
+  };
+  await send(from([1, 2, 3, 4, 5].map((n) => post(n))), target, {
+    now: () => time,
+    progressIntervalInMs: 1000,
+    onProgress: (p) => reports.push(p),
+  });
+  assert.deepEqual(reports.map((r) => [r.sent, r.elapsedInMs]), [[3, 1200], [5, 2000]]);
+  assert.equal(reports[1].eventsPerSecond, 2.5);
+});
+
+Deno.test("send() passes the partition key chosen per post", async () => {
+  const target = new MemoryTarget();
+  await send(from([post(1), post(2)]), target, { partitionKey: (p) => `k${p.id}` });
+  assert.deepEqual(target.events.map(([, key]) => key), ["k1", "k2"]);
+});
+
+Deno.test("send() counts events the target gave up on after accepting them as errors", async () => {
+  const target = new MemoryTarget();
+  target.failed = 1;
+  const summary = await send(from([post(1), post(2)]), target);
+  assert.deepEqual([summary.sent, summary.errors], [1, 1]);
+});
