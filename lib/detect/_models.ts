@@ -4,6 +4,12 @@
  * model's exact parameter list.
  * @module
  */
+import { dynamicThresholdModel } from "./dynamic_threshold.ts";
+import { mergeWithDelta } from "./merge_with_delta.ts";
+import { seasonalModel } from "./seasonal.ts";
+import { spectralResidualModel, srTrigger } from "./spectral_residual.ts";
+import { stl } from "./stl.ts";
+import { splineTrend } from "./trend.ts";
 import type { DetectMode, Granularity, ModelOutput } from "./types.ts";
 
 /** Arguments every model runner receives. */
@@ -32,30 +38,44 @@ export function runDetectPeriod(
 }
 
 /** §6 seasonal model. */
-export function runSeasonal(_args: ModelArgs, _period: number): ModelOutput {
-  return notYet("seasonalModel");
+export function runSeasonal(args: ModelArgs, period: number): ModelOutput {
+  return seasonalModel(args.x, period, args.ratio, args.mode, { includeTrend: args.needTrend });
 }
 
 /** §8.1 SR trigger. */
 export function runSrTrigger(
-  _granularity: Granularity,
-  _customInterval: number,
-  _x: number[],
+  granularity: Granularity,
+  customInterval: number,
+  x: number[],
 ): boolean {
-  return notYet("srTrigger");
+  return srTrigger(granularity, customInterval, x);
 }
 
 /** §8 spectral residual followed by §9 merge with delta. */
-export function runSpectralResidual(_args: ModelArgs): ModelOutput {
-  return notYet("spectralResidualModel");
+export function runSpectralResidual(args: ModelArgs): ModelOutput {
+  const options = { needTrend: args.needTrend };
+  const first = spectralResidualModel(args.x, args.ratio, args.mode, options);
+  const results = mergeWithDelta(first.results, {
+    series: args.x,
+    ratio: args.ratio,
+    rerun: (y, r) => spectralResidualModel(y, r, args.mode, options).results,
+  });
+  return { results, modelId: first.modelId };
 }
 
 /** §7 dynamic threshold (trend0 = TREND(x, period)) followed by §9 merge with delta. */
-export function runDynamicThreshold(_args: ModelArgs, _period: number): ModelOutput {
-  return notYet("dynamicThresholdModel");
+export function runDynamicThreshold(args: ModelArgs, period: number): ModelOutput {
+  const trend0 = splineTrend(args.x, period);
+  const first = dynamicThresholdModel(args.x, trend0, args.ratio, args.mode);
+  const results = mergeWithDelta(first.results, {
+    series: args.x,
+    ratio: args.ratio,
+    rerun: (y, r) => dynamicThresholdModel(y, trend0, r, args.mode).results,
+  });
+  return { results, modelId: first.modelId };
 }
 
 /** Seasonal component of a robust STL decomposition (§5), used by the change-point surrogate. */
-export function runStlSeasonal(_x: number[], _period: number): number[] {
-  return notYet("stl");
+export function runStlSeasonal(x: number[], period: number): number[] {
+  return Array.from(stl(x, period, { robust: true }).seasonal);
 }
