@@ -164,6 +164,8 @@ export class PartitionLog {
   #listeners = new Set<() => void>();
   #closed = false;
   #failure: Error | undefined;
+  /** Writers of rolled segments, closed once no fsync may still use them. */
+  #retired: number[] = [];
 
   private constructor(directory: string, options: PartitionLogOptions) {
     this.directory = directory;
@@ -376,12 +378,17 @@ export class PartitionLog {
         }
         break;
       }
+      this.#closeRetired();
       this.#commit(upto);
       const done = this.#waiters.filter((w) => w.end <= upto);
       this.#waiters = this.#waiters.filter((w) => w.end > upto);
       for (const w of done) w.resolve();
     }
     this.#syncing = false;
+  }
+
+  #closeRetired(): void {
+    for (const fd of this.#retired.splice(0)) fs.closeSync(fd);
   }
 
   #backgroundSync(): void {
@@ -475,8 +482,9 @@ export class PartitionLog {
     const current = this.#segments[this.#segments.length - 1];
     if (current.fd !== undefined) {
       fs.fdatasyncSync(current.fd);
-      fs.closeSync(current.fd);
+      this.#retired.push(current.fd);
       current.fd = undefined;
+      if (!this.#syncing) this.#closeRetired();
     }
     const baseOffset = current.baseOffset + current.size;
     const segment = this.#createSegment(baseOffset, this.#writtenEnd);
@@ -629,6 +637,7 @@ export class PartitionLog {
     while (this.#syncing) await new Promise((r) => setTimeout(r, 1));
     this.#closed = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#closeRetired();
     for (const s of this.#segments) {
       if (s.fd !== undefined) {
         try {
