@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
-import { send, type SendProgress, type SendTarget } from "../../lib/pipeline/send.ts";
-import type { TweetEvent } from "../../lib/hub/codec.ts";
+import {
+  eventSinkTarget,
+  send,
+  type SendProgress,
+  type SendTarget,
+  toTweetEvent,
+} from "../../lib/pipeline/send.ts";
+import { decodeTweetEvent, type TweetEvent } from "../../lib/hub/codec.ts";
+import { EventSink } from "../../lib/hub/event_sink.ts";
+import { startEmulator } from "../../lib/hub/emulator/mod.ts";
+import { subscribeEvents } from "../../lib/hub/subscribe_events.ts";
+import { SyntheticSource } from "../../lib/source/synthetic_source.ts";
 import type { Post } from "../../lib/source/post_source.ts";
 
 class MemoryTarget implements SendTarget {
@@ -172,4 +182,45 @@ Deno.test("send() counts events the target gave up on after accepting them as er
   target.failed = 1;
   const summary = await send(from([post(1), post(2)]), target);
   assert.deepEqual([summary.sent, summary.errors], [1, 1]);
+});
+
+Deno.test("send() delivers every synthetic post through EventSink to the emulator, and a consumer receives them all", async () => {
+  const emulator = await startEmulator({ port: 0 });
+  try {
+    const sink = new EventSink(emulator.connectionString);
+    const source = new SyntheticSource({ days: 1, seed: 11 });
+    const expected = source.posts().map(toTweetEvent);
+    let summary;
+    try {
+      summary = await send(source, eventSinkTarget(sink));
+    } finally {
+      await sink.close();
+    }
+    assert.deepEqual([summary.sent, summary.errors, summary.stoppedBy], [
+      expected.length,
+      0,
+      "end",
+    ]);
+    const received: TweetEvent[] = [];
+    const subscription = subscribeEvents({
+      connectionString: emulator.connectionString,
+      decode: (body) => decodeTweetEvent(body),
+      maxWaitTimeInSeconds: 1,
+    }, {
+      processEvents(batch) {
+        for (const event of batch.events) received.push(event.body);
+      },
+    });
+    try {
+      for (let i = 0; i < 100 && received.length < expected.length; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await subscription.close();
+    }
+    const key = (e: TweetEvent) => `${e.timestamp}|${e.favorite}`;
+    assert.deepEqual(received.map(key).sort(), expected.map(key).sort());
+  } finally {
+    await emulator.stop();
+  }
 });
