@@ -1,0 +1,259 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { earliestEventPosition, EventHubProducerClient } from "@azure/event-hubs";
+import { decodeTweetEvent, type TweetEvent } from "../../lib/hub/codec.ts";
+import { DeadLetterFile, readDeadLetterFile } from "../../lib/hub/dead_letter.ts";
+import { HubError } from "../../lib/hub/errors.ts";
+import { FileCheckpointStore } from "../../lib/hub/file_checkpoint_store.ts";
+import { type HubEvent, subscribeEvents } from "../../lib/hub/subscribe_events.ts";
+import {
+  gapsPerPartition,
+  HUB,
+  sendTweets,
+  tweetBody,
+  withEmulator,
+  withTempDir,
+} from "./_helpers.ts";
+
+const fast = { maxWaitTimeInSeconds: 0.2, loadBalancingOptions: { updateIntervalInMs: 200 } };
+
+Deno.test("subscribeEvents() streams every event once, in order per partition", async () => {
+  await withEmulator(async (emulator) => {
+    await sendTweets(emulator.connectionString, 0, 2000);
+    const stream = subscribeEvents({
+      connectionString: emulator.connectionString,
+      decode: decodeTweetEvent,
+      ...fast,
+    });
+    const events: HubEvent<TweetEvent>[] = [];
+    for await (const batch of stream) {
+      assert.ok(batch.events.every((e) => e.partitionId === batch.partitionId));
+      events.push(...batch.events);
+      if (events.length >= 2000) break;
+    }
+    assert.equal(stream.isRunning, false);
+    assert.equal(events.length, 2000);
+    assert.equal(new Set(events.map((e) => e.body.favorite)).size, 2000);
+    assert.deepEqual(gapsPerPartition(events), []);
+  });
+});
+
+Deno.test("subscribeEvents() delivers at most maxBatchSize events per batch", async () => {
+  await withEmulator(async (emulator) => {
+    await sendTweets(emulator.connectionString, 0, 300);
+    const sizes: number[] = [];
+    const stream = subscribeEvents({
+      connectionString: emulator.connectionString,
+      maxBatchSize: 10,
+      ...fast,
+    });
+    let total = 0;
+    for await (const batch of stream) {
+      sizes.push(batch.events.length);
+      total += batch.events.length;
+      if (total >= 300) break;
+    }
+    assert.equal(total, 300);
+    assert.equal(Math.max(...sizes), 10);
+  });
+});
+
+Deno.test("subscribeEvents() with handlers checkpoints the last event of each batch", async () => {
+  await withEmulator(async (emulator) => {
+    await withTempDir(async (dir) => {
+      await sendTweets(emulator.connectionString, 0, 1000);
+      const store = new FileCheckpointStore(dir);
+      const last = new Map<string, number>();
+      let seen = 0;
+      const { promise: done, resolve } = Promise.withResolvers<void>();
+      const subscription = subscribeEvents({
+        connectionString: emulator.connectionString,
+        checkpointStore: store,
+        ...fast,
+      }, {
+        processEvents(batch) {
+          last.set(batch.partitionId, batch.events.at(-1)!.sequenceNumber);
+          seen += batch.events.length;
+          if (seen === 1000) resolve();
+        },
+      });
+      await done;
+      // The checkpoint of the last batch is written right after processEvents resolves.
+      while (subscription.stats.checkpoints < subscription.stats.batches) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await subscription.close();
+      const checkpoints = await store.listCheckpoints("127.0.0.1", HUB, "$Default");
+      assert.deepEqual(
+        Object.fromEntries(checkpoints.map((c) => [c.partitionId, c.sequenceNumber])),
+        Object.fromEntries(last),
+      );
+      assert.equal(subscription.stats.errors, 0);
+    });
+  });
+});
+
+Deno.test("subscribeEvents() resumes after the last checkpoint: nothing lost, nothing repeated", async () => {
+  await withEmulator(async (emulator) => {
+    await withTempDir(async (dir) => {
+      await sendTweets(emulator.connectionString, 0, 1000);
+      const store = new FileCheckpointStore(dir);
+      const options = {
+        connectionString: emulator.connectionString,
+        checkpointStore: store,
+        ...fast,
+      };
+      // First run: stop after about half of the events.
+      const firstRun: HubEvent[] = [];
+      const first = subscribeEvents({ ...options, maxBatchSize: 50 });
+      for await (const batch of first) {
+        firstRun.push(...batch.events);
+        if (firstRun.length >= 500) break;
+      }
+      const checkpoints = await store.listCheckpoints("127.0.0.1", HUB, "$Default");
+      const resumeAt = Object.fromEntries(
+        checkpoints.map((c) => [c.partitionId, c.sequenceNumber + 1]),
+      );
+      await sendTweets(emulator.connectionString, 1000, 1500);
+      // Second run: everything after the checkpoints, nothing at or before them.
+      const secondRun: HubEvent[] = [];
+      const second = subscribeEvents(options);
+      for await (const batch of second) {
+        secondRun.push(...batch.events);
+        const expected = 1500 - Object.values(resumeAt).reduce((a, b) => a + b, 0);
+        if (secondRun.length >= expected) break;
+      }
+      assert.deepEqual(gapsPerPartition(secondRun, resumeAt), []);
+      const checkpointed = firstRun.filter((e) =>
+        e.sequenceNumber < (resumeAt[e.partitionId] ?? 0)
+      );
+      const all = new Set(
+        [...checkpointed, ...secondRun].map((e) => `${e.partitionId}/${e.sequenceNumber}`),
+      );
+      assert.equal(all.size, 1500);
+      assert.equal(checkpointed.length + secondRun.length, 1500);
+    });
+  });
+});
+
+Deno.test("subscribeEvents() dead-letters malformed bodies and keeps reading", async () => {
+  await withEmulator(async (emulator) => {
+    await withTempDir(async (dir) => {
+      const producer = new EventHubProducerClient(emulator.connectionString);
+      const bad = [
+        new TextEncoder().encode("{not json"),
+        new Uint8Array([0xff]),
+        new TextEncoder().encode('{"timestamp":"2026-01-01T00:00:00Z","favorite":-1}'),
+      ];
+      await producer.sendBatch([{ body: tweetBody(0) }, ...bad.map((body) => ({ body }))], {
+        partitionId: "1",
+      });
+      const path = join(dir, "dead.jsonl");
+      const deadLetters = new DeadLetterFile(path);
+      const received: number[] = [];
+      const stream = subscribeEvents({
+        connectionString: emulator.connectionString,
+        decode: decodeTweetEvent,
+        deadLetters,
+        ...fast,
+      });
+      for await (const batch of stream) {
+        received.push(...batch.events.map((e) => e.body.favorite));
+        if (received.length === 1) {
+          assert.equal(stream.stats.deadLettered, 3);
+          await producer.sendBatch([{ body: tweetBody(1) }], { partitionId: "1" });
+        }
+        if (received.length === 2) break;
+      }
+      await producer.close();
+      await deadLetters.close();
+      assert.deepEqual(received, [0, 1]);
+      const records = await readDeadLetterFile(path);
+      assert.deepEqual(records.map((r) => [r.partitionId, r.sequenceNumber, r.bodyEncoding]), [
+        ["1", 1, "utf8"],
+        ["1", 2, "base64"],
+        ["1", 3, "utf8"],
+      ]);
+      assert.equal(records[0].body, "{not json");
+      assert.equal(
+        records[0].reason,
+        'Cannot decode event as body must be JSON: current value is "{not json"',
+      );
+      assert.equal(records[1].body, "/w==");
+      assert.match(records[2].reason, /field "favorite" must be a non-negative safe integer/);
+    });
+  });
+});
+
+Deno.test("subscribeEvents() reports a failing processEvents and keeps reading", async () => {
+  await withEmulator(async (emulator) => {
+    await sendTweets(emulator.connectionString, 0, 20);
+    const errors: string[] = [];
+    let calls = 0;
+    let failedBatchSize = 0;
+    const { promise: done, resolve } = Promise.withResolvers<void>();
+    const subscription = subscribeEvents({
+      connectionString: emulator.connectionString,
+      partitionId: "0",
+      maxBatchSize: 2,
+      ...fast,
+    }, {
+      processEvents(batch) {
+        calls++;
+        if (calls === 1) {
+          failedBatchSize = batch.events.length;
+          throw new Error("handler bug");
+        }
+        if (calls === 3) resolve();
+      },
+      processError(error, partitionId) {
+        errors.push(`${partitionId}: ${error.message} / ${(error.cause as Error).message}`);
+      },
+    });
+    await done;
+    await subscription.close();
+    assert.deepEqual(errors, [
+      `0: Cannot process ${failedBatchSize} events of partition 0 as processEvents failed / handler bug`,
+    ]);
+    assert.equal(subscription.stats.errors, 1);
+    assert.equal(subscription.stats.batches, 3);
+  });
+});
+
+Deno.test("subscribeEvents() stream throws EntityNotFound for an unknown consumer group", async () => {
+  await withEmulator(async (emulator) => {
+    const stream = subscribeEvents({
+      connectionString: emulator.connectionString,
+      consumerGroup: "nobody",
+      startPosition: earliestEventPosition,
+      ...fast,
+    });
+    await assert.rejects(
+      async () => {
+        for await (const _ of stream) { /* no event can arrive */ }
+      },
+      (error: unknown) => {
+        assert.ok(error instanceof HubError);
+        assert.equal(error.code, "EntityNotFound");
+        assert.equal(error.sdkCode, "MessagingEntityNotFoundError");
+        return true;
+      },
+    );
+    assert.equal(stream.isRunning, false);
+  });
+});
+
+Deno.test("subscribeEvents() rejects maxBatchSize 0", () => {
+  assert.throws(
+    () =>
+      subscribeEvents({
+        connectionString: "Endpoint=sb://x/;SharedAccessKeyName=a;SharedAccessKey=b",
+        maxBatchSize: 0,
+      }),
+    {
+      name: "RangeError",
+      message:
+        "Cannot subscribe to events as maxBatchSize must be a positive integer: current value is 0",
+    },
+  );
+});
