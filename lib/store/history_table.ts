@@ -647,7 +647,9 @@ function normalizeWindows(windows: readonly WindowRow[] | pl.DataFrame): WindowR
   let rows: WindowRow[];
   if (Array.isArray(windows)) {
     rows = windows as WindowRow[];
-  } else if (windows instanceof Object && "columns" in windows && "dtypes" in windows) {
+  } else if (
+    windows !== null && typeof (windows as pl.DataFrame).getColumn === "function"
+  ) {
     const frame = windows as pl.DataFrame;
     const columns = frame.columns;
     const extra = columns.filter((c) => !HISTORY_COLUMNS.includes(c));
@@ -678,7 +680,7 @@ function normalizeWindows(windows: readonly WindowRow[] | pl.DataFrame): WindowR
       );
       if (!ok) {
         throw new TypeError(
-          `Cannot write to history table as column "${field.name}" must be ${field.type}: current type is ${dtype}`,
+          `Cannot write to history table as column "${field.name}" must be ${field.type}: current type is ${dtype.variant}`,
         );
       }
     }
