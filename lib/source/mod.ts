@@ -13,3 +13,4 @@ export * from "./x_search_source.ts";
 export * from "./ground_truth.ts";
 export * from "./synthetic_source.ts";
 export * from "./replay_source.ts";
+export * from "./nab.ts";
