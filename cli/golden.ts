@@ -7,6 +7,7 @@
  * Usage: deno run -A cli/golden.ts [--family F] [--model seasonal|spectral_residual|dynamic_threshold]
  *          [--id ID[,ID...]] [--endpoint entire|last] [--version v1.0|v1.1] [--verbose]
  *          [--mismatches N] [--list-matching] [--oracle-period]
+ *          [--write-baseline FILE]
  */
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
@@ -226,12 +227,13 @@ export function main(args: string[]): number {
       mismatches: { type: "string", default: "3" },
       "list-matching": { type: "boolean", default: false },
       "oracle-period": { type: "boolean", default: false },
+      "write-baseline": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
     console.log(
-      "Usage: ./run golden [--family F] [--model seasonal|spectral_residual|dynamic_threshold] [--id ID[,ID]] [--endpoint entire|last] [--version v1.0|v1.1] [--verbose] [--mismatches N] [--list-matching] [--oracle-period]",
+      "Usage: ./run golden [--family F] [--model seasonal|spectral_residual|dynamic_threshold] [--id ID[,ID]] [--endpoint entire|last] [--version v1.0|v1.1] [--verbose] [--mismatches N] [--list-matching] [--oracle-period] [--write-baseline FILE]",
     );
     return 0;
   }
@@ -310,6 +312,15 @@ export function main(args: string[]): number {
     }
   }
   if (values["list-matching"]) console.log(`matching: ${JSON.stringify(matching)}`);
+  if (values["write-baseline"] !== undefined) {
+    const baseline = {
+      about:
+        "Golden case ids that match at the strict tier (test/detect/golden_test.ts fails if one stops matching). Regenerate: ./run golden --write-baseline test/detect/testdata/golden_baseline.json",
+      matching: matching.sort(),
+    };
+    Deno.writeTextFileSync(values["write-baseline"], JSON.stringify(baseline, null, 2) + "\n");
+    console.log(`wrote ${values["write-baseline"]} (${matching.length} ids)`);
+  }
   const secs = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`time: ${secs}s for ${entries.length} cases`);
   console.log(
