@@ -14,3 +14,4 @@ export * from "./ground_truth.ts";
 export * from "./synthetic_source.ts";
 export * from "./replay_source.ts";
 export * from "./nab.ts";
+export * from "./x_stream_source.ts";
