@@ -6,6 +6,7 @@
  */
 import { dynamicThresholdModel } from "./dynamic_threshold.ts";
 import { mergeWithDelta } from "./merge_with_delta.ts";
+import { detectPeriod } from "./period.ts";
 import { seasonalModel } from "./seasonal.ts";
 import { spectralResidualModel, srTrigger } from "./spectral_residual.ts";
 import { stl } from "./stl.ts";
@@ -24,17 +25,13 @@ export interface ModelArgs {
   needTrend: boolean;
 }
 
-function notYet(name: string): never {
-  throw new Error(`${name} is not available yet`);
-}
-
 /** §4 DETECT_PERIOD. */
 export function runDetectPeriod(
-  _values: number[],
-  _granularity: Granularity,
-  _customInterval: number,
+  values: number[],
+  granularity: Granularity,
+  customInterval: number,
 ): number {
-  return notYet("detectPeriod");
+  return detectPeriod(values, granularity, customInterval);
 }
 
 /** §6 seasonal model. */
