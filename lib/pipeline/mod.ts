@@ -4,3 +4,4 @@
  * @module
  */
 export * from "./send.ts";
+export * from "./analyze.ts";

@@ -1,0 +1,479 @@
+/**
+ * The analyze job's first half: consume the hub → decode → window → commit to the history
+ * table, exactly once.
+ *
+ * Each micro-batch is committed to the history table as one Delta commit that carries
+ * `txn { appId, version: batchId }` and, in `commitInfo.hubwatchProgress`, the last sequence
+ * number consumed per partition and the largest event time. On (re)start the job reads that
+ * progress back, rebuilds the open windows from the table, and asks the source to start each
+ * partition just after the committed position; events at or before it are skipped. A crash at
+ * any point therefore neither loses nor double-counts an event. An Event Hubs checkpoint store
+ * is not needed (the table is the source of truth).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { earliestEventPosition, type EventPosition, latestEventPosition } from "@azure/event-hubs";
+import { decodeTweetEvent, type TweetEvent } from "../hub/codec.ts";
+import { type DeadLetterSink } from "../hub/dead_letter.ts";
+import { subscribeEvents } from "../hub/subscribe_events.ts";
+import {
+  HistoryTable,
+  type HistoryTableOptions,
+  type PartitionPosition,
+  type StreamProgress,
+} from "../store/history_table.ts";
+import {
+  type LateEvent,
+  WindowAggregator,
+  type WindowEvent,
+  type WindowRow,
+} from "../window/mod.ts";
+
+/** One consumed event with its position in the hub. */
+export interface SourceEvent {
+  /** Partition the event was read from. */
+  partitionId: string;
+  /** Position in the partition (increases by 1 per event). */
+  sequenceNumber: number;
+  /** Opaque offset of the event. */
+  offset: string;
+  /** The decoded event. */
+  event: WindowEvent;
+}
+
+/** Where the source must start: partition id → last event already committed. */
+export interface SourceStart {
+  /** Resume each listed partition just after this position; others from the beginning. */
+  positions: Readonly<Record<string, PartitionPosition>>;
+  /** Aborted when the job stops; the source must end its iteration then. */
+  abortSignal: AbortSignal;
+}
+
+/**
+ * What the analyze job consumes: an async iterable of event batches (any partitions, in
+ * partition order per partition), opened at the given positions.
+ */
+export type AnalyzeSource = (start: SourceStart) => AsyncIterable<SourceEvent[]>;
+
+/** Options for {@linkcode hubSource}. */
+export interface HubSourceOptions {
+  /** Event Hubs (or emulator) connection string. */
+  connectionString: string;
+  /**
+   * Hub name when the connection string has no `EntityPath`.
+   * @default {undefined}
+   */
+  eventHubName?: string;
+  /**
+   * Consumer group.
+   * @default {"$Default"}
+   */
+  consumerGroup?: string;
+  /**
+   * Most events per hub batch.
+   * @default {500}
+   */
+  maxBatchSize?: number;
+  /**
+   * Longest wait for a hub batch to fill.
+   * @default {1}
+   */
+  maxWaitTimeInSeconds?: number;
+  /**
+   * Where partitions with no committed position start: `"earliest"` or `"latest"`.
+   * @default {"earliest"}
+   */
+  startFrom?: "earliest" | "latest";
+  /**
+   * Where undecodable events go.
+   * @default {undefined} (only counted by the hub layer)
+   */
+  deadLetters?: DeadLetterSink;
+}
+
+/**
+ * An {@linkcode AnalyzeSource} over Event Hubs with `subscribeEvents`: every partition, bodies
+ * decoded with the tutorial's codec, each partition started after its committed sequence number
+ * (no checkpoint store, so the SDK cannot start anywhere else).
+ */
+export function hubSource(options: HubSourceOptions): AnalyzeSource {
+  return (start) => {
+    const startPosition: Record<string, EventPosition> = {};
+    const listed = Object.entries(start.positions);
+    for (const [partitionId, position] of listed) {
+      startPosition[partitionId] = {
+        sequenceNumber: position.sequenceNumber,
+        isInclusive: false,
+      };
+    }
+    const fallback: EventPosition = options.startFrom === "latest"
+      ? latestEventPosition
+      : earliestEventPosition;
+    const positions = new Proxy(startPosition, {
+      get: (target, key) =>
+        typeof key === "string" && !(key in target) ? fallback : Reflect.get(target, key),
+    });
+    const stream = subscribeEvents<TweetEvent>({
+      connectionString: options.connectionString,
+      eventHubName: options.eventHubName,
+      consumerGroup: options.consumerGroup,
+      maxBatchSize: options.maxBatchSize ?? 500,
+      maxWaitTimeInSeconds: options.maxWaitTimeInSeconds ?? 1,
+      startPosition: positions,
+      decode: decodeTweetEvent,
+      deadLetters: options.deadLetters,
+      abortSignal: start.abortSignal,
+    });
+    return {
+      async *[Symbol.asyncIterator]() {
+        try {
+          for await (const batch of stream) {
+            yield batch.events.map((e) => ({
+              partitionId: e.partitionId,
+              sequenceNumber: e.sequenceNumber,
+              offset: e.offset,
+              event: { timestamp: Date.parse(e.body.timestamp), favorite: e.body.favorite },
+            }));
+          }
+        } finally {
+          await stream.close();
+        }
+      },
+    };
+  };
+}
+
+/** Progress after each committed micro-batch. */
+export interface AnalyzeProgress {
+  /** The micro-batch just committed. */
+  batchId: number;
+  /** Table version holding it. */
+  tableVersion: number;
+  /** Events counted into windows in this micro-batch. */
+  events: number;
+  /** Late events in this micro-batch. */
+  lateEvents: number;
+  /** Windows written (updated or final). */
+  windows: number;
+  /** Events counted into windows since the job started. */
+  totalEvents: number;
+  /** Watermark after the micro-batch. */
+  watermark: Date | null;
+  /** Positions committed. */
+  positions: Readonly<Record<string, PartitionPosition>>;
+}
+
+/** How an analyze run ended. */
+export interface AnalyzeSummary {
+  /** `"end"`: the source ended; `"idle"`: no event for `idleTimeoutInMs`; `"abort"`: `abortSignal`. */
+  stoppedBy: "end" | "idle" | "abort";
+  /** Micro-batches committed by this run. */
+  batches: number;
+  /** Events counted into windows by this run. */
+  events: number;
+  /** Late events (written to the late-events log) by this run. */
+  lateEvents: number;
+  /** Events with an invalid timestamp or favorite. */
+  rejectedEvents: number;
+  /** Events at or before an already committed position (re-delivered), skipped. */
+  duplicatesSkipped: number;
+  /** Batch id this run resumed at (0 for a new stream). */
+  firstBatchId: number;
+  /** Next batch id to commit. */
+  nextBatchId: number;
+  /** Latest table version after the run. */
+  tableVersion: number;
+  /** Run time. */
+  elapsedInMs: number;
+}
+
+/** Options for {@linkcode analyze}. */
+export interface AnalyzeOptions {
+  /** Where events come from (e.g. {@linkcode hubSource}). */
+  source: AnalyzeSource;
+  /** History table folder. */
+  tablePath: string;
+  /**
+   * Stream identity in the table's `txn` actions: use one per hub + consumer group + table.
+   * @default {"hubwatch-analyze"}
+   */
+  appId?: string;
+  /**
+   * Window size.
+   * @default {3600000} (1 hour)
+   */
+  sizeInMs?: number;
+  /**
+   * Lateness allowed behind the largest event time.
+   * @default {3600000} (1 hour)
+   */
+  graceInMs?: number;
+  /**
+   * Commit a micro-batch once this many events are pending.
+   * @default {10000}
+   */
+  maxBatchEvents?: number;
+  /**
+   * Commit pending events at least this often.
+   * @default {1000}
+   */
+  triggerIntervalInMs?: number;
+  /**
+   * Stop (after committing) when no event arrived for this long.
+   * @default {undefined} (run until the source ends or `abortSignal`)
+   */
+  idleTimeoutInMs?: number;
+  /**
+   * Options for the history table.
+   * @default {{}}
+   */
+  tableOptions?: HistoryTableOptions;
+  /**
+   * Called after each committed micro-batch.
+   * @default {undefined}
+   */
+  onProgress?: (progress: AnalyzeProgress) => void;
+  /** Stops the job; pending events are committed first. */
+  abortSignal?: AbortSignal;
+}
+
+/** Folder, inside the table, of the late-events log (one JSON-lines file per micro-batch). */
+export const LATE_EVENTS_DIR = "_late_events";
+
+/**
+ * Runs the analyze job's first half until the source ends, `idleTimeoutInMs` passes without
+ * events, or `abortSignal` fires. Resolves with a summary; rejects only when the table cannot
+ * be committed to (the failed micro-batch is re-read on the next run).
+ */
+export async function analyze(options: AnalyzeOptions): Promise<AnalyzeSummary> {
+  const started = performance.now();
+  const appId = options.appId ?? "hubwatch-analyze";
+  const maxBatchEvents = options.maxBatchEvents ?? 10_000;
+  const triggerIntervalInMs = options.triggerIntervalInMs ?? 1000;
+  for (
+    const [name, value] of [
+      ["maxBatchEvents", maxBatchEvents],
+      ["triggerIntervalInMs", triggerIntervalInMs],
+      ["idleTimeoutInMs", options.idleTimeoutInMs ?? 1],
+    ] as const
+  ) {
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new RangeError(
+        `Cannot start analyze as ${name} must be a positive number: current value is ${value}`,
+      );
+    }
+  }
+  const table = await HistoryTable.open(options.tablePath, options.tableOptions);
+  const progress = await table.streamProgress(appId);
+  const positions: Record<string, PartitionPosition> = { ...progress?.positions };
+  let maxEventTimeInMs = progress?.maxEventTimeInMs ?? null;
+  const graceInMs = options.graceInMs ?? 3_600_000;
+  const watermark = maxEventTimeInMs === null ? -Infinity : maxEventTimeInMs - graceInMs;
+  const openWindows: WindowRow[] = (await table.read()).filter((w) =>
+    w.windowEnd.getTime() > watermark
+  );
+  const aggregator = new WindowAggregator({
+    sizeInMs: options.sizeInMs,
+    graceInMs,
+    initialState: { maxEventTimeInMs, openWindows },
+  });
+  const firstBatchId = progress ? progress.batchId + 1 : 0;
+  let batchId = firstBatchId;
+  const summary: AnalyzeSummary = {
+    stoppedBy: "end",
+    batches: 0,
+    events: 0,
+    lateEvents: 0,
+    rejectedEvents: 0,
+    duplicatesSkipped: 0,
+    firstBatchId,
+    nextBatchId: firstBatchId,
+    tableVersion: progress?.tableVersion ?? await table.latestVersion(),
+    elapsedInMs: 0,
+  };
+
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  options.abortSignal?.addEventListener("abort", onAbort, { once: true });
+  if (options.abortSignal?.aborted) stop.abort();
+
+  let pending: SourceEvent[] = [];
+  let pendingSince = 0;
+
+  const commit = async () => {
+    const fresh: SourceEvent[] = [];
+    const next = { ...positions };
+    for (const item of pending) {
+      const done = next[item.partitionId];
+      if (done !== undefined && item.sequenceNumber <= done.sequenceNumber) {
+        summary.duplicatesSkipped++;
+        continue;
+      }
+      fresh.push(item);
+      next[item.partitionId] = { sequenceNumber: item.sequenceNumber, offset: item.offset };
+    }
+    pending = [];
+    if (fresh.length === 0) return;
+    const result = aggregator.add(fresh.map((item) => item.event));
+    maxEventTimeInMs = aggregator.snapshot().maxEventTimeInMs;
+    await writeLateEvents(options.tablePath, batchId, result.lateEvents);
+    const streamProgress: StreamProgress = {
+      appId,
+      batchId,
+      positions: next,
+      maxEventTimeInMs,
+    };
+    const windows: WindowRow[] = result.windows.map(({ status: _status, ...row }) => row);
+    const committed = await table.write(windows, { mode: "merge", progress: streamProgress });
+    Object.assign(positions, next);
+    summary.batches++;
+    summary.events += result.acceptedCount;
+    summary.lateEvents += result.lateEvents.length;
+    summary.rejectedEvents += result.rejectedEvents.length;
+    summary.tableVersion = committed.version;
+    batchId++;
+    summary.nextBatchId = batchId;
+    options.onProgress?.({
+      batchId: batchId - 1,
+      tableVersion: committed.version,
+      events: result.acceptedCount,
+      lateEvents: result.lateEvents.length,
+      windows: windows.length,
+      totalEvents: summary.events,
+      watermark: result.watermark,
+      positions: { ...positions },
+    });
+  };
+
+  const iterator = options.source({ positions: { ...positions }, abortSignal: stop.signal })
+    [Symbol.asyncIterator]();
+  let lastEventAt = performance.now();
+  let next: Promise<IteratorResult<SourceEvent[]>> | undefined;
+  try {
+    while (!stop.signal.aborted) {
+      next ??= iterator.next();
+      const now = performance.now();
+      let waitInMs = pending.length > 0
+        ? Math.max(0, pendingSince + triggerIntervalInMs - now)
+        : Infinity;
+      if (options.idleTimeoutInMs !== undefined) {
+        waitInMs = Math.min(waitInMs, Math.max(0, lastEventAt + options.idleTimeoutInMs - now));
+      }
+      const outcome = await raceWithTimer(next, waitInMs, stop.signal);
+      if (outcome === "timeout" || outcome === "abort") {
+        if (pending.length > 0) await commit();
+        if (outcome === "abort") break;
+        if (
+          options.idleTimeoutInMs !== undefined &&
+          performance.now() - lastEventAt >= options.idleTimeoutInMs
+        ) {
+          summary.stoppedBy = "idle";
+          break;
+        }
+        continue;
+      }
+      next = undefined;
+      if (outcome.done) break;
+      if (outcome.value.length === 0) continue;
+      if (pending.length === 0) pendingSince = performance.now();
+      lastEventAt = performance.now();
+      for (const item of outcome.value) pending.push(item);
+      if (pending.length >= maxBatchEvents) await commit();
+    }
+    if (stop.signal.aborted && summary.stoppedBy === "end") summary.stoppedBy = "abort";
+    if (pending.length > 0) await commit();
+  } finally {
+    options.abortSignal?.removeEventListener("abort", onAbort);
+    stop.abort();
+    await iterator.return?.().catch(() => undefined);
+  }
+  summary.elapsedInMs = performance.now() - started;
+  return summary;
+}
+
+/** Resolves with the iterator result, or "timeout" after `waitInMs`, or "abort". */
+function raceWithTimer<T>(
+  next: Promise<T>,
+  waitInMs: number,
+  signal: AbortSignal,
+): Promise<T | "timeout" | "abort"> {
+  return new Promise((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = () => finish("abort");
+    const finish = (value: T | "timeout" | "abort") => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      resolve(value);
+    };
+    if (signal.aborted) return finish("abort");
+    signal.addEventListener("abort", onAbort, { once: true });
+    if (Number.isFinite(waitInMs)) timer = setTimeout(() => finish("timeout"), waitInMs);
+    next.then(finish, (error) => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      reject(error);
+    });
+  });
+}
+
+/**
+ * Writes (or clears) the late-events log of one micro-batch atomically:
+ * `<table>/_late_events/<batchId>.jsonl`, one event per line. Delta readers ignore folders
+ * starting with `_`.
+ */
+async function writeLateEvents(
+  tablePath: string,
+  batchId: number,
+  lateEvents: LateEvent[],
+): Promise<void> {
+  const dir = join(tablePath, LATE_EVENTS_DIR);
+  const path = join(dir, `${String(batchId).padStart(20, "0")}.jsonl`);
+  try {
+    if (lateEvents.length === 0) {
+      await Deno.remove(path).catch((error) => {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      });
+      return;
+    }
+    await Deno.mkdir(dir, { recursive: true });
+    const tmp = `${path}.${crypto.randomUUID()}.tmp`;
+    const lines = lateEvents.map((e) =>
+      JSON.stringify({
+        batchId,
+        timestamp: e.timestamp.toISOString(),
+        favorite: e.favorite,
+        groupTime: e.groupTime.toISOString(),
+        watermark: e.watermark.toISOString(),
+      })
+    );
+    await Deno.writeTextFile(tmp, lines.join("\n") + "\n");
+    await Deno.rename(tmp, path);
+  } catch (error) {
+    throw new Error(`Cannot write the late-events log of batch ${batchId}`, { cause: error });
+  }
+}
+
+/** Reads the late-events log of a history table (all micro-batches, in batch order). */
+export async function readLateEvents(
+  tablePath: string,
+): Promise<
+  { batchId: number; timestamp: string; favorite: number; groupTime: string; watermark: string }[]
+> {
+  const dir = join(tablePath, LATE_EVENTS_DIR);
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.isFile && /^\d{20}\.jsonl$/.test(entry.name)) names.push(entry.name);
+    }
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw new Error(`Cannot list the late-events log of ${tablePath}`, { cause: error });
+  }
+  const out = [];
+  for (const name of names.sort()) {
+    const text = await Deno.readTextFile(join(dir, name));
+    for (const line of text.split("\n")) if (line.trim()) out.push(JSON.parse(line));
+  }
+  return out;
+}

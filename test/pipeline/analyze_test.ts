@@ -1,0 +1,216 @@
+import assert from "node:assert/strict";
+import {
+  aggregateWindows,
+  eventsToDataFrame,
+  type WindowEvent,
+  windowsFromDataFrame,
+} from "@/window";
+import { HistoryTable } from "@/store";
+import { analyze, type AnalyzeProgress, readLateEvents } from "@/pipeline";
+import { memorySource } from "./_memory_source.ts";
+import { seededRandom } from "../window/_random.ts";
+
+const H = 3_600_000;
+const M = 60_000;
+const T0 = Date.UTC(2024, 0, 1);
+
+function stream(n: number, seed = 1): WindowEvent[] {
+  const random = seededRandom(seed);
+  const events: WindowEvent[] = [];
+  let time = T0;
+  for (let i = 0; i < n; i++) {
+    time += Math.floor(random() * 3 * M);
+    events.push({
+      timestamp: time - Math.floor(random() * 10 * M),
+      favorite: Math.floor(random() * 50),
+    });
+  }
+  return events;
+}
+
+async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "hubwatch-analyze-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const batchWindows = (events: WindowEvent[]) =>
+  windowsFromDataFrame(aggregateWindows(eventsToDataFrame(events)));
+
+Deno.test("analyze() writes the same windows as the batch aggregation of all events", async () => {
+  await withDir(async (dir) => {
+    const events = stream(600);
+    const { source } = memorySource(events);
+    const summary = await analyze({ source, tablePath: dir, maxBatchEvents: 50 });
+    assert.equal(summary.stoppedBy, "end");
+    assert.equal(summary.events, 600);
+    assert.equal(summary.lateEvents, 0);
+    const table = await HistoryTable.open(dir);
+    assert.deepEqual(await table.read(), batchWindows(events));
+  });
+});
+
+Deno.test("analyze() commits each micro-batch with txn { appId, version: batchId } and the positions", async () => {
+  await withDir(async (dir) => {
+    const { source, log } = memorySource(stream(100), { partitions: 2 });
+    const summary = await analyze({
+      source,
+      tablePath: dir,
+      appId: "hub/$Default/t",
+      maxBatchEvents: 30,
+    });
+    const table = await HistoryTable.open(dir);
+    assert.equal(await table.appVersion("hub/$Default/t"), summary.nextBatchId - 1);
+    const progress = await table.streamProgress("hub/$Default/t");
+    assert.deepEqual(progress?.positions, {
+      "0": { sequenceNumber: log[0].length - 1, offset: String((log[0].length - 1) * 100) },
+      "1": { sequenceNumber: log[1].length - 1, offset: String((log[1].length - 1) * 100) },
+    });
+    assert.equal(summary.batches, summary.nextBatchId);
+  });
+});
+
+Deno.test("analyze() resumes after the committed positions and counts each event once", async () => {
+  await withDir(async (dir) => {
+    const events = stream(400, 5);
+    const first = await analyze({
+      source: memorySource(events, { stopAfterBatches: 20 }).source,
+      tablePath: dir,
+      maxBatchEvents: 25,
+    });
+    assert.ok(first.events < 400);
+    const second = await analyze({
+      source: memorySource(events).source,
+      tablePath: dir,
+      maxBatchEvents: 25,
+    });
+    assert.equal(second.firstBatchId, first.nextBatchId);
+    assert.equal(first.events + second.events, 400);
+    const table = await HistoryTable.open(dir);
+    assert.deepEqual(await table.read(), batchWindows(events));
+  });
+});
+
+Deno.test("analyze() skips re-delivered events at or before the committed positions", async () => {
+  await withDir(async (dir) => {
+    const events = stream(120, 9);
+    await analyze({
+      source: memorySource(events, { stopAfterBatches: 6 }).source,
+      tablePath: dir,
+      maxBatchEvents: 10,
+    });
+    const again = await analyze({
+      source: memorySource(events, { replayFrom: 0 }).source,
+      tablePath: dir,
+      maxBatchEvents: 10,
+    });
+    assert.equal(again.duplicatesSkipped, 42);
+    const table = await HistoryTable.open(dir);
+    assert.deepEqual(await table.read(), batchWindows(events));
+  });
+});
+
+Deno.test("analyze() writes events later than the grace to the late-events log and not to windows", async () => {
+  await withDir(async (dir) => {
+    const events: WindowEvent[] = [
+      { timestamp: T0 + 5 * H, favorite: 1 },
+      { timestamp: T0 + 5 * H + M, favorite: 2 },
+      { timestamp: T0 + H, favorite: 40 },
+    ];
+    const summary = await analyze({
+      source: memorySource(events, { partitions: 1, batchSize: 1 }).source,
+      tablePath: dir,
+      maxBatchEvents: 1,
+    });
+    assert.equal(summary.lateEvents, 1);
+    assert.deepEqual(await readLateEvents(dir), [{
+      batchId: 2,
+      timestamp: "2024-01-01T01:00:00.000Z",
+      favorite: 40,
+      groupTime: "2024-01-01T01:00:00.000Z",
+      watermark: "2024-01-01T04:01:00.000Z",
+    }]);
+    const table = await HistoryTable.open(dir);
+    assert.deepEqual((await table.read()).map((w) => [w.groupTime.toISOString(), w.count]), [
+      ["2024-01-01T05:00:00.000Z", 2],
+    ]);
+  });
+});
+
+Deno.test("analyze() reports progress after every committed micro-batch", async () => {
+  await withDir(async (dir) => {
+    const seen: AnalyzeProgress[] = [];
+    await analyze({
+      source: memorySource(stream(60), { partitions: 1, batchSize: 20 }).source,
+      tablePath: dir,
+      maxBatchEvents: 20,
+      onProgress: (p) => seen.push(p),
+    });
+    assert.deepEqual(seen.map((p) => [p.batchId, p.tableVersion, p.events, p.totalEvents]), [
+      [0, 1, 20, 20],
+      [1, 2, 20, 40],
+      [2, 3, 20, 60],
+    ]);
+  });
+});
+
+Deno.test("analyze() commits pending events after triggerIntervalInMs and stops when idle", async () => {
+  await withDir(async (dir) => {
+    const events = stream(5);
+    const source = () => ({
+      async *[Symbol.asyncIterator]() {
+        yield events.map((event, i) => ({
+          partitionId: "0",
+          sequenceNumber: i,
+          offset: String(i),
+          event,
+        }));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      },
+    });
+    const summary = await analyze({
+      source,
+      tablePath: dir,
+      triggerIntervalInMs: 20,
+      idleTimeoutInMs: 100,
+    });
+    assert.equal(summary.stoppedBy, "idle");
+    assert.equal(summary.batches, 1);
+    const table = await HistoryTable.open(dir);
+    assert.deepEqual(await table.read(), batchWindows(events));
+  });
+});
+
+Deno.test("analyze() stops on abortSignal after committing what it holds", async () => {
+  await withDir(async (dir) => {
+    const controller = new AbortController();
+    const events = stream(3);
+    const source = () => ({
+      async *[Symbol.asyncIterator]() {
+        yield events.map((event, i) => ({
+          partitionId: "0",
+          sequenceNumber: i,
+          offset: String(i),
+          event,
+        }));
+        controller.abort();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      },
+    });
+    const summary = await analyze({ source, tablePath: dir, abortSignal: controller.signal });
+    assert.equal(summary.stoppedBy, "abort");
+    assert.equal(summary.events, 3);
+  });
+});
+
+Deno.test("analyze() rejects a maxBatchEvents of 0", async () => {
+  await assert.rejects(
+    analyze({ source: memorySource([]).source, tablePath: "/nonexistent", maxBatchEvents: 0 }),
+    new RangeError(
+      "Cannot start analyze as maxBatchEvents must be a positive number: current value is 0",
+    ),
+  );
+});
