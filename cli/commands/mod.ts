@@ -4,6 +4,7 @@ import { benchCommand } from "./bench.ts";
 import { demoCommand } from "./demo.ts";
 import { emulatorCommand } from "./emulator.ts";
 import { detectCommand } from "./detect.ts";
+import { historyCommand } from "./history.ts";
 
 /**
  * Every working subcommand, in the order `--help` lists them.
@@ -13,6 +14,7 @@ export const commands: Command[] = [
   demoCommand,
   detectCommand,
   emulatorCommand,
+  historyCommand,
   jupyterCommand,
   benchCommand,
 ];
