@@ -22,6 +22,26 @@ export interface ParsedTimestamp {
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 
+const US =
+  /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:\s*([AaPp][Mm]))?)?$/;
+
+/**
+ * US `M/D/YYYY[ h:mm[:ss[.fff]] [AM|PM]]` (as pandas reads it, month first), rewritten into the
+ * capture layout of the ISO pattern (no offset: naive, i.e. UTC).
+ */
+function fromUsFormat(text: string): (string | undefined)[] | null {
+  const u = US.exec(text);
+  if (u === null) return null;
+  let hour = u[4];
+  if (hour !== undefined && u[8] !== undefined) {
+    const h = Number(hour);
+    if (h < 1 || h > 12) return null;
+    const pm = u[8].toLowerCase() === "pm";
+    hour = String((h % 12) + (pm ? 12 : 0));
+  }
+  return [text, u[3], u[1], u[2], hour, u[5], u[6], u[7], undefined];
+}
+
 /** Days in a month of the proleptic Gregorian calendar (month 1..12). */
 export function daysInMonth(year: number, month: number): number {
   if (month === 2) {
@@ -36,7 +56,8 @@ export function daysInMonth(year: number, month: number): number {
  * an optional `Z` or `±HH[:MM]` offset). Returns `undefined` when the text is not such a timestamp.
  */
 export function parseTimestamp(text: string): ParsedTimestamp | undefined {
-  const m = ISO.exec(text.trim());
+  const trimmed = text.trim();
+  const m = ISO.exec(trimmed) ?? fromUsFormat(trimmed);
   if (m === null) return undefined;
   const year = Number(m[1]);
   const month = Number(m[2]);

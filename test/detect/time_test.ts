@@ -132,3 +132,9 @@ Deno.test("computeIndices() reports the first unsorted or duplicated pair", () =
     error: "duplicated",
   });
 });
+
+Deno.test("parseTimestamp() reads US month/day/year with AM/PM like pandas", () => {
+  assert.equal(parseTimestamp("12/16/2021 4:39:32 AM ")?.epochSeconds, 1639629572);
+  assert.equal(parseTimestamp("12/16/2021 12:50:38 PM")?.epochSeconds, 1639659038);
+  assert.equal(parseTimestamp("12/16/2021 12:00:00 AM")?.epochSeconds, 1639612800);
+});
