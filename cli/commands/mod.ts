@@ -4,6 +4,7 @@ import { benchCommand } from "./bench.ts";
 import { demoCommand } from "./demo.ts";
 import { emulatorCommand } from "./emulator.ts";
 import { detectCommand } from "./detect.ts";
+import { sendCommand } from "./send.ts";
 import { historyCommand } from "./history.ts";
 
 /**
@@ -14,6 +15,7 @@ export const commands: Command[] = [
   demoCommand,
   detectCommand,
   emulatorCommand,
+  sendCommand,
   historyCommand,
   jupyterCommand,
   benchCommand,
