@@ -27,7 +27,7 @@ const REDUCE_BLOCK = 8192;
 /** numpy's pairwise-summation unroll threshold. */
 const PW_BLOCKSIZE = 128;
 
-function pairwiseBlock(a: NumericArray, start: number, n: number): number {
+function pairwiseBlock(a: Float64Array, start: number, n: number): number {
   if (n < 8) {
     let res = 0;
     for (let i = 0; i < n; i++) res += a[start + i];
@@ -95,9 +95,13 @@ function pairwiseBlockF32(a: NumericArray, start: number, n: number): number {
  * elements, each summed pairwise, block sums added left to right from 0.
  */
 export function pairwiseSum(a: NumericArray, start = 0, length = a.length - start): number {
+  if (!(a instanceof Float64Array)) {
+    a = Float64Array.from(Array.prototype.slice.call(a, start, start + length) as number[]);
+    start = 0;
+  }
   let acc = 0;
   for (let b = 0; b < length; b += REDUCE_BLOCK) {
-    acc += pairwiseBlock(a, start + b, Math.min(REDUCE_BLOCK, length - b));
+    acc += pairwiseBlock(a as Float64Array, start + b, Math.min(REDUCE_BLOCK, length - b));
   }
   return acc;
 }
@@ -243,6 +247,21 @@ export function median(a: NumericArray): number {
   let lowMid = -Infinity;
   for (let i = 0; i < h; i++) if (w[i] > lowMid) lowMid = w[i];
   return (lowMid + w[h]) / 2;
+}
+
+/**
+ * The k-th smallest element (0-based) of an array, in expected linear time.
+ * @throws {RangeError} when k is not an index of the array
+ */
+export function kthSmallest(a: NumericArray, k: number): number {
+  if (!Number.isInteger(k) || k < 0 || k >= a.length) {
+    throw new RangeError(
+      `Cannot select order statistic as k must be an index below ${a.length}: current value is ${k}`,
+    );
+  }
+  const w = Float64Array.from(a);
+  selectInPlace(w, k);
+  return w[k];
 }
 
 /** Median of an array that is already sorted ascending (numpy rule). */

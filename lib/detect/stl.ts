@@ -8,7 +8,15 @@
  *
  * @module
  */
-import { mean, median, naiveStd, nanMean, type NumericArray, pairwiseSum } from "./stats.ts";
+import {
+  kthSmallest,
+  mean,
+  median,
+  naiveStd,
+  nanMean,
+  type NumericArray,
+  pairwiseSum,
+} from "./stats.ts";
 
 /** A decomposition y = trend + seasonal + remainder. */
 export interface StlResult {
@@ -81,11 +89,27 @@ export function stlParameters(n: number, np: number): StlParameters {
 class Scratch {
   w = new Float64Array(16);
   t = new Float64Array(16);
+  /** Tricube weights by integer distance r, per bandwidth h. */
+  #tri = new Map<number, Float64Array>();
   ensure(len: number): void {
     if (this.w.length < len) {
       this.w = new Float64Array(len * 2);
       this.t = new Float64Array(len * 2);
     }
+  }
+  /** Tricube table for bandwidth h covering distances 0..maxR (cached per h). */
+  tricube(h: number, maxR: number): Float64Array {
+    let tri = this.#tri.get(h);
+    if (tri === undefined || tri.length <= maxR) {
+      tri = new Float64Array(maxR + 1);
+      const h9 = 0.999 * h;
+      const h1 = 0.001 * h;
+      for (let r = 0; r <= maxR; r++) {
+        tri[r] = r <= h9 ? (r <= h1 ? 1 : Math.pow(1 - Math.pow(r / h, 3), 3)) : 0;
+      }
+      this.#tri.set(h, tri);
+    }
+    return tri;
   }
 }
 
@@ -111,19 +135,18 @@ function loessEst(
   const w = s.w;
   const t = s.t;
   const range = n - 1;
-  let h = Math.max(xs - nleft, nright - xs);
+  const maxR = Math.max(xs - nleft, nright - xs);
+  let h = maxR;
   if (len > n) h += Math.floor((len - n) / 2);
-  const h9 = 0.999 * h;
-  const h1 = 0.001 * h;
-  for (let q = 0; q < m; q++) {
-    const j = nleft + q;
-    const r = Math.abs(j - xs);
-    let wj = 0;
-    if (r <= h9) {
-      wj = r <= h1 ? 1 : Math.pow(1 - Math.pow(r / h, 3), 3);
-      if (rw !== null) wj = rw[rwOff + j - 1] * wj;
+  // positions and xs are integers, so the distances r = |j − xs| index a tricube table
+  const tri = s.tricube(h, maxR);
+  if (rw === null) {
+    for (let q = 0; q < m; q++) w[q] = tri[Math.abs(nleft + q - xs)];
+  } else {
+    for (let q = 0; q < m; q++) {
+      const j = nleft + q;
+      w[q] = rw[rwOff + j - 1] * tri[Math.abs(j - xs)];
     }
-    w[q] = wj;
   }
   const a = pairwiseSum(w, 0, m);
   if (!(a > 0)) return NaN;
@@ -238,10 +261,9 @@ function robustnessWeights(y: NumericArray, fit: Float64Array, rw: Float64Array)
   const n = y.length;
   const r = new Float64Array(n);
   for (let i = 0; i < n; i++) r[i] = Math.abs(y[i] - fit[i]);
-  const sorted = Float64Array.from(r).sort();
   const mid0 = Math.floor(n / 2) + 1;
   const mid1 = n - mid0 + 1;
-  const cmad = 3.0 * (sorted[mid0 - 1] + sorted[mid1 - 1]);
+  const cmad = 3.0 * (kthSmallest(r, mid0 - 1) + kthSmallest(r, mid1 - 1));
   const c9 = 0.999 * cmad;
   const c1 = 0.001 * cmad;
   for (let i = 0; i < n; i++) {

@@ -3,6 +3,7 @@ import {
   argsortStable,
   histogramCounts,
   isclose,
+  kthSmallest,
   linearFillNaN,
   mad,
   mean,
@@ -183,5 +184,20 @@ Deno.test("linearFillNaN() interpolates inside and copies beyond the ends", () =
   assert.deepEqual(
     Array.from(linearFillNaN([NaN, 1, NaN, NaN, 4, NaN])),
     [1, 1, 2, 3, 4, 4],
+  );
+});
+
+Deno.test("kthSmallest() selects the k-th order statistic", () => {
+  const a = [5, 3, 9, 1, 7, 3];
+  assert.deepEqual([0, 1, 2, 3, 4, 5].map((k) => kthSmallest(a, k)), [1, 3, 3, 5, 7, 9]);
+  assert.deepEqual(a, [5, 3, 9, 1, 7, 3]);
+});
+
+Deno.test("kthSmallest() rejects an index outside the array", () => {
+  assert.throws(
+    () => kthSmallest([1, 2], 2),
+    new RangeError(
+      "Cannot select order statistic as k must be an index below 2: current value is 2",
+    ),
   );
 });
