@@ -11,6 +11,9 @@ import { EventSink } from "../../lib/hub/event_sink.ts";
 import { startEmulator } from "../../lib/hub/emulator/mod.ts";
 import { subscribeEvents } from "../../lib/hub/subscribe_events.ts";
 import { SyntheticSource } from "../../lib/source/synthetic_source.ts";
+import { sendCommand } from "../../cli/commands/send.ts";
+import { startFakeXApi } from "../source/fake_x_api.ts";
+import { join } from "node:path";
 import type { Post } from "../../lib/source/post_source.ts";
 
 class MemoryTarget implements SendTarget {
@@ -222,5 +225,114 @@ Deno.test("send() delivers every synthetic post through EventSink to the emulato
     assert.deepEqual(received.map(key).sort(), expected.map(key).sort());
   } finally {
     await emulator.stop();
+  }
+});
+
+async function runCli(args: string[], env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = console.log;
+  const error = console.error;
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, Deno.env.get(k)]));
+  console.log = (...parts: unknown[]) => out.push(parts.join(" "));
+  console.error = (...parts: unknown[]) => err.push(parts.join(" "));
+  for (const [k, v] of Object.entries(env)) Deno.env.set(k, v);
+  try {
+    const code = await sendCommand.run(args);
+    return { code, out, err };
+  } finally {
+    console.log = log;
+    console.error = error;
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) Deno.env.delete(k);
+      else Deno.env.set(k, v);
+    }
+  }
+}
+
+Deno.test("sendCommand replays 997 of 1,000 lines and reports the 3 bad line numbers", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const lines = Array.from({ length: 1000 }, (_, i) =>
+      JSON.stringify({
+        created_at: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+        favorite: i % 9,
+      }));
+    lines[9] = "not json";
+    lines[99] = '{"timestamp":"yesterday","favorite":1}';
+    lines[999] = '{"timestamp":"2026-01-01T00:00:00Z","favorite":1.5}';
+    const file = join(dir, "posts.jsonl");
+    await Deno.writeTextFile(file, lines.join("\n") + "\n");
+    const { code, out, err } = await runCli([
+      "--source",
+      "replay",
+      "--file",
+      file,
+      "--dry-run",
+      "--quiet",
+    ]);
+    assert.equal(code, 0);
+    assert.match(out[0], /^Sent 997 events to nowhere \(dry run\) in /);
+    assert.equal(out[1], `Skipped 3 bad rows: ${file} lines 10, 100, 1000`);
+    assert.equal(err.length, 3);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("sendCommand --source x prints Sent event lines and sends nothing twice after a restart", async () => {
+  const fake = await startFakeXApi();
+  const dir = await Deno.makeTempDir();
+  try {
+    const post = (n: number) => ({
+      id: String(1870000000000000000n + BigInt(n)),
+      createdAt: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString(),
+      likeCount: n,
+      text: `#Azure ${n}`,
+    });
+    fake.addPosts([post(1), post(2)]);
+    const env = { X_BEARER_TOKEN: "test-token", X_API_BASE_URL: fake.url };
+    const args = [
+      "--source",
+      "x",
+      "--rounds",
+      "1",
+      "--state",
+      join(dir, "state.json"),
+      "--dry-run",
+      "--verbose",
+    ];
+    const first = await runCli(args, env);
+    fake.addPosts([post(3)]);
+    const second = await runCli(args, env);
+    assert.deepEqual([first.code, second.code], [0, 0]);
+    assert.deepEqual(first.out.slice(0, 2), [
+      'Sent event: {"timestamp":"2026-01-01T00:00:01.000Z","favorite":1}',
+      'Sent event: {"timestamp":"2026-01-01T00:00:02.000Z","favorite":2}',
+    ]);
+    assert.deepEqual(
+      second.out[0],
+      'Sent event: {"timestamp":"2026-01-01T00:00:03.000Z","favorite":3}',
+    );
+    assert.match(second.out[1], /^Sent 1 events to nowhere/);
+  } finally {
+    await fake.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("sendCommand --source x exits 1 with a message naming X_BEARER_TOKEN on 401", async () => {
+  const fake = await startFakeXApi();
+  const dir = await Deno.makeTempDir();
+  try {
+    const { code, err } = await runCli(
+      ["--source", "x", "--rounds", "1", "--state", join(dir, "s.json"), "--dry-run", "--quiet"],
+      { X_BEARER_TOKEN: "revoked", X_API_BASE_URL: fake.url },
+    );
+    assert.equal(code, 1);
+    assert.match(err.at(-1)!, /^hubwatch send: .*HTTP 401.*check X_BEARER_TOKEN/);
+  } finally {
+    await fake.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });
