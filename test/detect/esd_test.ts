@@ -8,6 +8,7 @@ import {
   rankSeries,
   zScore,
 } from "../../lib/detect/esd.ts";
+import { pairwiseSumF32 } from "../../lib/detect/stats.ts";
 
 const SORTED12 = [0, 0.1, 0.12, 0.15, 0.2, 0.22, 0.25, 0.3, 0.31, 0.35, 0.4, 1.0];
 
@@ -105,4 +106,83 @@ Deno.test("zScore() falls back to mean and std when the MAD is 0", () => {
 
 Deno.test("zScore() returns nothing for constant data", () => {
   assert.deepEqual(zScore(rankSeries([2, 2, 2, 2]), 1), { upper: [], lower: [] });
+});
+
+/** Straightforward transcription of the §6.4 kernel, used to check the fast implementation. */
+function referenceEsd(
+  u: number[],
+  k: number,
+  lambda: number[],
+  upper: boolean,
+  lastPos = -1,
+): number {
+  const f32 = Math.fround;
+  const v = u.map(f32);
+  const status = (c: number, s: number, x: number, l: number) => {
+    const d = upper ? f32(x - c) : f32(c - x);
+    if (s < f32(1e-8)) s = f32(1e-8);
+    return f32(d / s) > l;
+  };
+  const f32Sum = (a: number[]) => pairwiseSumF32(a);
+  let num = -1;
+  for (let i = lastPos !== -1 ? lastPos : 0; i < Math.min(k, v.length); i++) {
+    const r = v.slice(i);
+    const m = r.length;
+    const med = m % 2 ? r[(m - 1) / 2] : f32(f32(r[m / 2 - 1] + r[m / 2]) / 2);
+    const dev = r.map((x) => Math.abs(f32(x - med))).sort((a, b) => a - b);
+    const mad = m % 2 ? dev[(m - 1) / 2] : f32((dev[m / 2 - 1] + dev[m / 2]) / 2);
+    const sigma = f32(mad / f32(0.6744897501960817));
+    let hit = status(med, sigma, v[i], lambda[i] ?? 0);
+    if (!hit) {
+      const mu = f32(f32Sum(r) / m);
+      const sd = f32(Math.sqrt(f32(f32Sum(r.map((x) => f32(x - mu) * f32(x - mu))) / m)));
+      hit = status(mu, sd, v[i], lambda[i] ?? 0);
+    }
+    if (hit) {
+      num = i;
+      if (lastPos !== -1) break;
+    }
+  }
+  return num;
+}
+
+function lcg(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+}
+
+Deno.test("esdOrdered() agrees with a direct transcription of §6.4 on varied data", () => {
+  const rnd = lcg(99);
+  let hits = 0;
+  for (let c = 0; c < 300; c++) {
+    const n = 12 + Math.floor(rnd() * 150);
+    const shape = c % 4;
+    const raw = Array.from({ length: n }, () => {
+      const z = rnd();
+      if (shape === 0) return z;
+      if (shape === 1) return Math.round(z * 5) / 5; // many ties
+      if (shape === 2) return z < 0.1 ? 1 + rnd() * 3 : z * 0.2; // heavy upper tail
+      return Math.pow(z, 4);
+    });
+    const asc = [...raw].sort((a, b) => a - b);
+    const k = Math.max(1, Math.floor(n * 0.3));
+    const lambda = esdCriticalValues(n, Math.min(k, n));
+    for (const upper of [true, false]) {
+      const u = upper ? [...asc].reverse() : asc;
+      const want = referenceEsd(u, k, lambda, upper);
+      assert.equal(esdOrdered(u, k, lambda, upper), want, `case ${c} upper=${upper}`);
+      const lastPos = Math.floor(rnd() * k);
+      assert.equal(
+        esdOrdered(u, k, lambda, upper, lastPos),
+        referenceEsd(u, k, lambda, upper, lastPos),
+        `case ${c} upper=${upper} lastPos=${lastPos}`,
+      );
+      if (want >= 0) hits++;
+    }
+  }
+  // the data must exercise both outcomes
+  assert.ok(hits > 50);
 });
