@@ -8,7 +8,8 @@
 
 import { lsqCubicSpline } from "./_spline.ts";
 import { medianFilterF32 } from "./f32_kernels.ts";
-import { isclose, mean, pairwiseSum, roundHalfEven, theilSenSlope } from "./stats.ts";
+import { isclose, mean, pairwiseSum, roundHalfEven } from "./stats.ts";
+import { fastTheilSenSlope } from "./_theil_sen.ts";
 import { rfft } from "./fft.ts";
 
 /** Options of {@linkcode aglet}. */
@@ -64,8 +65,8 @@ export function aglet(s: ArrayLike<number>, w: number, options: AgletOptions = {
   const h = Math.floor(w / 2);
   const left = Array.prototype.slice.call(s, 0, w) as number[];
   const right = Array.prototype.slice.call(s, n - w, n) as number[];
-  const mL = theilSenSlope(left, { float32: useF32 });
-  const mR = theilSenSlope(right, { float32: useF32 });
+  const mL = fastTheilSenSlope(left, useF32);
+  const mR = fastTheilSenSlope(right, useF32);
   const out = Float64Array.from(s, (v) => store(v));
   const sh = s[h];
   for (let i = 0; i < h; i++) out[i] = store((i - h) * mL + sh);

@@ -1,0 +1,264 @@
+/**
+ * Fast Theil–Sen slope with exactly the values of `theilSenSlope` in `stats.ts` (every pairwise
+ * slope computed with the same arithmetic, median by numpy's rule), without materialising all
+ * n(n−1)/2 slopes. Used by AGLET, whose windows reach 1023 points (half a million slopes).
+ *
+ * Method: a random sample of pair slopes brackets the median in [lo, hi]. Pairs are split into
+ * "below", "inside" and "above" by the orders of v[i] − t·i at t = lo − δ and t = hi + δ
+ * (a slope is below t exactly when the later point comes first in that order), counted and
+ * enumerated in O(n log n + inside) by merge sorts. The inside slopes are then computed exactly and
+ * the middle ranks selected. δ covers every rounding difference between the orders and the
+ * computed slopes, and the result is accepted only when it lies at least δ inside the bracket;
+ * otherwise a one-pass count (still exact) or the plain computation is used.
+ * @module
+ */
+
+import { theilSenSlope } from "./stats.ts";
+
+const f32 = Math.fround;
+const EPS = 2 ** -52;
+/** Below this many pairs the plain computation is fast enough. */
+const SMALL_PAIRS = 4096;
+const SAMPLE_SIZE = 4096;
+
+/** Deterministic xorshift generator, so results never depend on Math.random. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+/** Rearranges `a[0..len)` so that `a[k]` is its k-th smallest (0-based) element; returns it. */
+function selectKth(a: Float64Array, len: number, k: number): number {
+  let lo = 0;
+  let hi = len - 1;
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k];
+}
+
+/** Indices 0..n−1 ordered by v[i] − t·i ascending, ties by index. */
+function orderAt(v: Float64Array, t: number): Int32Array {
+  const n = v.length;
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = v[i] - t * i;
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  idx.sort((a, b) => (w[a] - w[b]) || (a - b));
+  return idx;
+}
+
+/** Number of pairs p < q (positions) with seq[p] > seq[q] (merge sort; seq is consumed). */
+function countInversions(seq: Int32Array): number {
+  const n = seq.length;
+  let src: Int32Array = seq;
+  let dst: Int32Array = new Int32Array(n);
+  let count = 0;
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        if (src[j] < src[i]) {
+          count += mid - i;
+          dst[k++] = src[j++];
+        } else dst[k++] = src[i++];
+      }
+      while (i < mid) dst[k++] = src[i++];
+      while (j < hi) dst[k++] = src[j++];
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  return count;
+}
+
+/**
+ * Calls `visit(p, q)` for every pair of positions p < q with key[p] > key[q] (merge sort over
+ * positions); stops early and returns false once more than `cap` pairs were visited.
+ */
+function enumerateInversions(
+  key: Int32Array,
+  cap: number,
+  visit: (p: number, q: number) => void,
+): boolean {
+  const n = key.length;
+  let src: Int32Array = new Int32Array(n);
+  for (let i = 0; i < n; i++) src[i] = i;
+  let dst: Int32Array = new Int32Array(n);
+  let seen = 0;
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        if (key[src[j]] < key[src[i]]) {
+          seen += mid - i;
+          if (seen > cap) return false;
+          for (let r = i; r < mid; r++) visit(src[r], src[j]);
+          dst[k++] = src[j++];
+        } else dst[k++] = src[i++];
+      }
+      while (i < mid) dst[k++] = src[i++];
+      while (j < hi) dst[k++] = src[j++];
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  return true;
+}
+
+function pairSlope(v: Float64Array, i: number, j: number, float32: boolean): number {
+  const d = v[i] - v[j];
+  return (float32 ? f32(d) : d) / (i - j);
+}
+
+/**
+ * Median over all pairs i > j of (y[i] − y[j])/(i − j); with `float32`, the differences are
+ * rounded to float32 first. NaN for fewer than two points.
+ */
+export function fastTheilSenSlope(y: ArrayLike<number>, float32 = false): number {
+  const n = y.length;
+  const total = (n * (n - 1)) / 2;
+  if (total <= SMALL_PAIRS) return theilSenSlope(y, { float32 });
+  const v = Float64Array.from(y);
+  let scale = 0;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(v[i])) return theilSenSlope(y, { float32 });
+    scale = Math.max(scale, Math.abs(v[i]));
+  }
+  const kLo = (total - 1) >> 1;
+  const kHi = total >> 1;
+
+  // 1. Bracket the middle ranks with quantiles of a random sample of pairs (±6 standard
+  //    deviations of a sample quantile's rank).
+  const rand = rng(n * 2654435761);
+  const sample = new Float64Array(SAMPLE_SIZE);
+  for (let s = 0; s < SAMPLE_SIZE; s++) {
+    let i = Math.floor(rand() * n);
+    let j = Math.floor(rand() * n);
+    if (i === j) j = (j + 1) % n;
+    if (i < j) [i, j] = [j, i];
+    sample[s] = pairSlope(v, i, j, float32);
+  }
+  const centre = (kLo / total) * SAMPLE_SIZE;
+  const margin = 3 * Math.sqrt(SAMPLE_SIZE) + 8;
+  const lo = selectKth(sample, SAMPLE_SIZE, Math.max(0, Math.floor(centre - margin)));
+  const hi = selectKth(sample, SAMPLE_SIZE, Math.min(SAMPLE_SIZE - 1, Math.ceil(centre + margin)));
+  const bound = Math.max(Math.abs(lo), Math.abs(hi));
+  const delta = 16 * EPS * (scale + bound * n) + (float32 ? 2 ** -21 * scale : 0) + 1e-300;
+  const tLo = lo - delta;
+  const tHi = hi + delta;
+
+  // 2. Classify pairs by the two orders. Below: the later index comes first at tLo.
+  const ordLo = orderAt(v, tLo);
+  const ordHi = orderAt(v, tHi);
+  const below = countInversions(ordLo.slice());
+  const rankHi = new Int32Array(n);
+  for (let r = 0; r < n; r++) rankHi[ordHi[r]] = r;
+  // Inside: not below (the earlier index comes first at tLo) and the later index first at tHi.
+  const key = new Int32Array(n);
+  for (let p = 0; p < n; p++) key[p] = rankHi[ordLo[p]];
+  let inside = new Float64Array(1024);
+  let m = 0;
+  const ok = enumerateInversions(key, 4 * n * 64, (p, q) => {
+    const a = ordLo[p];
+    const b = ordLo[q];
+    if (a >= b) return; // counted as below
+    if (m === inside.length) {
+      const grown = new Float64Array(inside.length * 2);
+      grown.set(inside);
+      inside = grown;
+    }
+    inside[m++] = pairSlope(v, b, a, float32);
+  });
+  if (ok && kLo >= below && kHi < below + m) {
+    const a = selectKth(inside, m, kLo - below);
+    let b = a;
+    if (kHi !== kLo) {
+      b = Infinity;
+      for (let i = kLo - below + 1; i < m; i++) if (inside[i] < b) b = inside[i];
+    }
+    // Pairs misclassified by rounding have slopes within δ of tLo or tHi.
+    if (a > tLo + delta && b < tHi - delta) return kLo === kHi ? a : (a + b) / 2;
+  }
+  return onePass(v, y, float32, lo, hi, kLo, kHi);
+}
+
+/** Exact fallback: one pass over all pairs counting below/at the bracket and keeping the inside. */
+function onePass(
+  v: Float64Array,
+  y: ArrayLike<number>,
+  float32: boolean,
+  lo: number,
+  hi: number,
+  kLo: number,
+  kHi: number,
+): number {
+  const n = v.length;
+  let below = 0;
+  let atLo = 0;
+  let atHi = 0;
+  let inside = new Float64Array(1024);
+  let m = 0;
+  for (let i = 1; i < n; i++) {
+    const vi = v[i];
+    for (let j = 0; j < i; j++) {
+      const d = vi - v[j];
+      const s = (float32 ? f32(d) : d) / (i - j);
+      if (s < lo) below++;
+      else if (s === lo) atLo++;
+      else if (s < hi) {
+        if (m === inside.length) {
+          const grown = new Float64Array(inside.length * 2);
+          grown.set(inside);
+          inside = grown;
+        }
+        inside[m++] = s;
+      } else if (s === hi) atHi++;
+    }
+  }
+  // Ranks [below, below+atLo) hold lo, then the inside values, then atHi copies of hi.
+  if (kLo < below || kHi >= below + atLo + m + atHi) return theilSenSlope(y, { float32 });
+  const rankAt = (k: number): number => {
+    let r = k - below;
+    if (r < atLo) return lo;
+    r -= atLo;
+    if (r < m) return selectKth(inside, m, r);
+    return hi;
+  };
+  const a = rankAt(kLo);
+  if (kLo === kHi) return a;
+  return (a + rankAt(kHi)) / 2;
+}
