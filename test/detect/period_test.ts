@@ -100,3 +100,12 @@ Deno.test("detectPeriod() falls back to the spectrum detector for granularity no
   const v = Array.from({ length: 24 }, (_, i) => [1, 3, 5, 4, 2, 0][i % 6] + 0.01 * i);
   assert.equal(detectPeriod(v, "none"), 6);
 });
+
+Deno.test("simpleDetector() returns the verified 1000 for microsecond (no standard period)", () => {
+  const e = noise(2400, 3);
+  const v = Array.from(
+    { length: 2400 },
+    (_, i) => 5 * Math.sin((2 * Math.PI * i) / 1000) + 0.1 * e[i],
+  );
+  assert.equal(simpleDetector(v, "microsecond"), 1000);
+});
