@@ -74,7 +74,7 @@ export function toTweetEvent(post: Post): TweetEvent {
 }
 
 /**
- * Sends every post of `source` to `target` as `{"timestamp", "favorite"}` and resolves to a
+ * Sends every post of `source` (a post source, or any iterable of posts) to `target` as `{"timestamp", "favorite"}` and resolves to a
  * summary once the source ends (or the job is aborted, or fails) and the target is flushed.
  * Posts that do not make a valid event are skipped, events the target rejects are counted and
  * reported; neither stops the job. A source error ends the job with `stoppedBy: "error"`
@@ -95,7 +95,7 @@ export function toTweetEvent(post: Post): TweetEvent {
  * ```
  */
 export async function send(
-  source: PostSource,
+  source: PostSource | Iterable<Post>,
   target: SendTarget,
   options: SendOptions = {},
 ): Promise<SendSummary> {
@@ -132,7 +132,12 @@ export async function send(
     };
   };
 
-  const iterator = source[Symbol.asyncIterator]();
+  const iterable: AsyncIterable<Post> = Symbol.asyncIterator in source
+    ? source as AsyncIterable<Post>
+    : (async function* () {
+      yield* source as Iterable<Post>;
+    })();
+  const iterator = iterable[Symbol.asyncIterator]();
   let aborted: Promise<"abort"> | undefined;
   let removeAbortListener = () => {};
   if (signal) {

@@ -155,8 +155,8 @@ function quoteBalance(text: string): number {
   return n;
 }
 
-/** Yields the lines of a file with their 1-based numbers, streaming. */
-async function* readLines(path: string): AsyncGenerator<[string, number]> {
+/** Yields the lines of a file with their 1-based numbers, streaming, one chunk's lines at a time. */
+async function* readLines(path: string): AsyncGenerator<[string, number][]> {
   let handle;
   try {
     handle = await open(path, "r");
@@ -167,23 +167,25 @@ async function* readLines(path: string): AsyncGenerator<[string, number]> {
   const buffer = new Uint8Array(1 << 16);
   let rest = "";
   let line = 0;
+  const strip = (text: string) => text.endsWith("\r") ? text.slice(0, -1) : text;
   try {
     while (true) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
       rest += decoder.decode(buffer.subarray(0, bytesRead), { stream: true });
+      const lines: [string, number][] = [];
       let start = 0;
       let newline: number;
       while ((newline = rest.indexOf("\n", start)) >= 0) {
         line += 1;
-        const text = rest.slice(start, newline);
-        yield [text.endsWith("\r") ? text.slice(0, -1) : text, line];
+        lines.push([strip(rest.slice(start, newline)), line]);
         start = newline + 1;
       }
       rest = rest.slice(start);
+      if (lines.length > 0) yield lines;
     }
     rest += decoder.decode();
-    if (rest !== "") yield [rest.endsWith("\r") ? rest.slice(0, -1) : rest, line + 1];
+    if (rest !== "") yield [[strip(rest), line + 1]];
   } finally {
     await handle.close();
   }
@@ -191,66 +193,78 @@ async function* readLines(path: string): AsyncGenerator<[string, number]> {
 
 type RowResult = { line: number; post: Post } | { line: number; reason: string };
 
-async function* readJsonl(path: string): AsyncGenerator<RowResult> {
+async function* readJsonl(path: string): AsyncGenerator<RowResult[]> {
   const name = basename(path);
-  for await (const [text, line] of readLines(path)) {
-    if (text.trim() === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line === 1 ? text.replace(/^\uFEFF/, "") : text);
-    } catch (error) {
-      yield { line, reason: `not valid JSON (${(error as Error).message})` };
-      continue;
+  for await (const lines of readLines(path)) {
+    const rows: RowResult[] = [];
+    for (const [text, line] of lines) {
+      if (text.trim() === "") continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(line === 1 ? text.replace(/^\uFEFF/, "") : text);
+      } catch (error) {
+        rows.push({ line, reason: `not valid JSON (${(error as Error).message})` });
+        continue;
+      }
+      const post = postFromRow(value, `${name}:${line}`);
+      rows.push(typeof post === "string" ? { line, reason: post } : { line, post });
     }
-    const post = postFromRow(value, `${name}:${line}`);
-    yield typeof post === "string" ? { line, reason: post } : { line, post };
+    yield rows;
   }
 }
 
-async function* readCsv(path: string): AsyncGenerator<RowResult> {
+async function* readCsv(path: string): AsyncGenerator<RowResult[]> {
   const name = basename(path);
   let header: string[] | undefined;
   let pending = "";
   let pendingLine = 0;
-  for await (const [text, line] of readLines(path)) {
-    if (pending === "") {
-      if (text.trim() === "") continue;
-      pendingLine = line;
-      pending = text;
-    } else {
-      pending += "\n" + text;
-    }
-    if (quoteBalance(pending) % 2 === 1) continue; // a quoted field continues on the next line
-    const record = pending;
-    pending = "";
-    const fields = splitCsv(header === undefined ? record.replace(/^\uFEFF/, "") : record);
-    if (header === undefined) {
-      if (typeof fields === "string") {
-        throw new SyntaxError(`Cannot replay "${path}" as its CSV header is malformed: ${fields}`);
+  for await (const lines of readLines(path)) {
+    const rows: RowResult[] = [];
+    for (const [text, line] of lines) {
+      if (pending === "") {
+        if (text.trim() === "") continue;
+        pendingLine = line;
+        pending = text;
+      } else {
+        pending += "\n" + text;
       }
-      header = fields.map((f) => f.trim());
-      continue;
+      if (quoteBalance(pending) % 2 === 1) continue; // a quoted field continues on the next line
+      const record = pending;
+      pending = "";
+      const fields = splitCsv(header === undefined ? record.replace(/^\uFEFF/, "") : record);
+      if (header === undefined) {
+        if (typeof fields === "string") {
+          throw new SyntaxError(
+            `Cannot replay "${path}" as its CSV header is malformed: ${fields}`,
+          );
+        }
+        header = fields.map((f) => f.trim());
+        continue;
+      }
+      if (typeof fields === "string") {
+        rows.push({ line: pendingLine, reason: fields });
+        continue;
+      }
+      if (fields.length !== header.length) {
+        rows.push({
+          line: pendingLine,
+          reason:
+            `a record must have ${header.length} fields like the header: found ${fields.length}`,
+        });
+        continue;
+      }
+      const row: Record<string, string> = {};
+      header.forEach((key, i) => row[key] = fields[i]);
+      const post = postFromRow(row, `${name}:${pendingLine}`);
+      rows.push(
+        typeof post === "string"
+          ? { line: pendingLine, reason: post }
+          : { line: pendingLine, post },
+      );
     }
-    if (typeof fields === "string") {
-      yield { line: pendingLine, reason: fields };
-      continue;
-    }
-    if (fields.length !== header.length) {
-      yield {
-        line: pendingLine,
-        reason:
-          `a record must have ${header.length} fields like the header: found ${fields.length}`,
-      };
-      continue;
-    }
-    const row: Record<string, string> = {};
-    header.forEach((key, i) => row[key] = fields[i]);
-    const post = postFromRow(row, `${name}:${pendingLine}`);
-    yield typeof post === "string"
-      ? { line: pendingLine, reason: post }
-      : { line: pendingLine, post };
+    yield rows;
   }
-  if (pending !== "") yield { line: pendingLine, reason: "a quoted field is not closed" };
+  if (pending !== "") yield [{ line: pendingLine, reason: "a quoted field is not closed" }];
 }
 
 /**
@@ -298,32 +312,34 @@ export class ReplaySource implements PostSource {
       const csv = this.#format === "csv" ||
         (this.#format === "auto" && extname(path).toLowerCase() === ".csv");
       const rows = csv ? readCsv(path) : readJsonl(path);
-      for await (const row of rows) {
-        if (signal?.aborted) return;
-        if ("reason" in row) {
-          const bad = { file: path, line: row.line, reason: row.reason };
-          if (this.#strict) {
-            throw new SyntaxError(`Cannot replay "${path}" line ${row.line}: ${row.reason}`);
+      for await (const batch of rows) {
+        for (const row of batch) {
+          if (signal?.aborted) return;
+          if ("reason" in row) {
+            const bad = { file: path, line: row.line, reason: row.reason };
+            if (this.#strict) {
+              throw new SyntaxError(`Cannot replay "${path}" line ${row.line}: ${row.reason}`);
+            }
+            this.badRows.push(bad);
+            this.#onBadRow?.(bad);
+            continue;
           }
-          this.badRows.push(bad);
-          this.#onBadRow?.(bad);
-          continue;
-        }
-        if (this.#speed !== "max") {
-          const postInMs = Date.parse(row.post.createdAt);
-          anchor ??= { postInMs, clockInMs: this.#clock.now() };
-          const due = anchor.clockInMs + (postInMs - anchor.postInMs) / this.#speed;
-          const delay = due - this.#clock.now();
-          if (delay > 0) {
-            try {
-              await this.#clock.sleep(delay, signal);
-            } catch (error) {
-              if (signal?.aborted) return;
-              throw error;
+          if (this.#speed !== "max") {
+            const postInMs = Date.parse(row.post.createdAt);
+            anchor ??= { postInMs, clockInMs: this.#clock.now() };
+            const due = anchor.clockInMs + (postInMs - anchor.postInMs) / this.#speed;
+            const delay = due - this.#clock.now();
+            if (delay > 0) {
+              try {
+                await this.#clock.sleep(delay, signal);
+              } catch (error) {
+                if (signal?.aborted) return;
+                throw error;
+              }
             }
           }
+          yield row.post;
         }
-        yield row.post;
       }
     }
   }
