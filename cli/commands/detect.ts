@@ -14,6 +14,7 @@ import {
   detectChangePoint,
   detectEntireSeries,
   detectLastPoint,
+  parseRequestText,
 } from "../../lib/detect/mod.ts";
 
 const API_VERSIONS = ["v1.0", "v1.1-preview", "v1.1-preview.1", "v1.1"];
@@ -70,13 +71,13 @@ function jsonlLine(line: string, endpoint: Endpoint, apiVersion: ApiVersion): st
   let id: unknown = null;
   let result: DetectAnswer;
   try {
-    const item = JSON.parse(line);
+    const item = parseRequestText(line) as Record<string, unknown> | null;
     if (typeof item !== "object" || item === null || Array.isArray(item)) {
       throw new TypeError("line is not a JSON object");
     }
     id = item.id ?? null;
-    const ep = item.endpoint ?? endpoint;
-    const av = item.apiVersion ?? apiVersion;
+    const ep = String(item.endpoint ?? endpoint);
+    const av = String(item.apiVersion ?? apiVersion);
     if (!ENDPOINTS.includes(ep)) {
       result = {
         status: 400,
@@ -88,7 +89,7 @@ function jsonlLine(line: string, endpoint: Endpoint, apiVersion: ApiVersion): st
         response: { code: "BadArgument", message: `Unknown apiVersion '${av}'.` },
       };
     } else {
-      result = answer(item.request, ep, av);
+      result = answer(item.request, ep as Endpoint, av as ApiVersion);
     }
   } catch {
     result = {
@@ -182,7 +183,7 @@ export const detectCommand: Command = {
     const text = await new Response(Deno.stdin.readable).text();
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = parseRequestText(text);
     } catch {
       console.log(
         JSON.stringify({

@@ -18,7 +18,7 @@
 export { detectEntireSeries, detectLastPoint } from "./orchestrator.ts";
 export { detectChangePoint } from "./change_point.ts";
 export type { DetectionDetails } from "./orchestrator.ts";
-export { detectDetails } from "./orchestrator.ts";
+export { detectDetails, parseRequestText } from "./orchestrator.ts";
 export {
   AnomalyDetectorError,
   type AnomalyDetectorErrorOptions,

@@ -131,10 +131,31 @@ function resolveApiVersion(options: DetectOptions): ApiVersion {
   return v;
 }
 
+const INTEGER_FIELDS = new Set(["customInterval", "period", "sensitivity"]);
+
+/**
+ * Parses a JSON request body, classifying numeric literals lexically like the engine (§1.2):
+ * `customInterval`, `period` and `sensitivity` written with a fraction or an exponent (`7.0`,
+ * `7e0`) are not integers and become NaN, so validation rejects them.
+ */
+export function parseRequestText(text: string): unknown {
+  const reviver = function (
+    key: string,
+    value: unknown,
+    context?: { source?: string },
+  ): unknown {
+    if (typeof value === "number" && INTEGER_FIELDS.has(key) && context?.source !== undefined) {
+      if (/[.eE]/.test(context.source)) return Number.NaN;
+    }
+    return value;
+  };
+  return JSON.parse(text, reviver as (key: string, value: unknown) => unknown);
+}
+
 function readBody(request: unknown): unknown {
   if (typeof request !== "string") return request;
   try {
-    return JSON.parse(request);
+    return parseRequestText(request);
   } catch (cause) {
     throw new AnomalyDetectorError("BadArgument", MESSAGES.empty, { cause });
   }

@@ -142,3 +142,22 @@ Deno.test("epsRefine() clears flags where value equals expected", () => {
     false,
   ], [false, true]]);
 });
+
+Deno.test("detectEntireSeries() rejects 95.0-style integer fields in JSON text", () => {
+  const req = e2e.E1_daily_seasonal.request as Record<string, unknown>;
+  const text = JSON.stringify({ ...req, sensitivity: 1 }).replace(
+    '"sensitivity":1',
+    '"sensitivity":95.0',
+  );
+  assert.throws(
+    () => detectEntireSeries(text),
+    (e: unknown) =>
+      e instanceof AnomalyDetectorError &&
+      e.message === "The 'sensitivity' field must be an integer between 0 and 99.",
+  );
+  const ok = JSON.stringify({ ...req, sensitivity: 1 }).replace(
+    '"sensitivity":1',
+    '"sensitivity":95',
+  );
+  assert.equal(detectEntireSeries(ok).period, 7);
+});
