@@ -138,3 +138,7 @@ Deno.test("parseTimestamp() reads US month/day/year with AM/PM like pandas", () 
   assert.equal(parseTimestamp("12/16/2021 12:50:38 PM")?.epochSeconds, 1639659038);
   assert.equal(parseTimestamp("12/16/2021 12:00:00 AM")?.epochSeconds, 1639612800);
 });
+
+Deno.test("parseTimestamp() accepts year-first dates with slashes", () => {
+  assert.equal(parseTimestamp("2020/03/01 01:00:00")?.epochSeconds, 1583024400);
+});
