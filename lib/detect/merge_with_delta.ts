@@ -104,6 +104,7 @@ export function mergeWithDelta(
   const r2 = options.rerun(y, left / n);
   const fresh: number[] = [];
   for (let p = 0; p < n; p++) if (!results.isAnomaly[p] && r2.isAnomaly[p]) fresh.push(p);
+  if (fresh.length === 0) return results;
 
   const firstDelta = x[1] - x[0];
   const correct = (own: number[], rerun: number[]): number[] => {
@@ -113,6 +114,7 @@ export function mergeWithDelta(
     return corrected;
   };
   const expected2 = correct(results.expected, r2.expected);
+  // The rerun's trend is read only when it contributes (it may be computed on first read).
   const trend2 = results.trend !== undefined && r2.trend !== undefined
     ? correct(results.trend, r2.trend)
     : undefined;

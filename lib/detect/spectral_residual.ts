@@ -259,8 +259,33 @@ export function spectralResidualModel(
     }
   }
   const results: ResultsTable = { value, expected, isAnomaly, isPositive, isNegative, score };
-  if (needTrend) results.trend = Array.from(splineTrend(expected));
+  if (needTrend) defineLazyTrend(results, () => Array.from(splineTrend(expected)));
   return { results, modelId };
+}
+
+/**
+ * Defines `results.trend` as computed on first read (then stored as a plain value), so a table
+ * whose trend is never read — a delta rerun without new anomalies — skips the spline trend.
+ */
+function defineLazyTrend(results: ResultsTable, compute: () => number[]): void {
+  const store = (value: number[] | undefined) => {
+    Object.defineProperty(results, "trend", {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  };
+  Object.defineProperty(results, "trend", {
+    get(): number[] {
+      const value = compute();
+      store(value);
+      return value;
+    },
+    set: store,
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 /** Entire-mode expected values (§8.4): skeleton means for non-skeleton points, then AVG(·, 5). */

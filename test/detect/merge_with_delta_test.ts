@@ -109,3 +109,22 @@ Deno.test("mergeWithDelta() skips the rerun when the budget is used up", () => {
   });
   assert.equal(out, first);
 });
+
+Deno.test("mergeWithDelta() does not read the rerun's trend when it adds no anomaly", () => {
+  const x = Array.from({ length: 30 }, (_, i) => 20 + 0.5 * i + (i % 2 === 0 ? -0.3 : 0.3));
+  const first = { ...table(x, x, []), trend: x.slice() };
+  const out = mergeWithDelta(first, {
+    series: x,
+    ratio: 0.25,
+    rerun: (y) => {
+      const r = table(Array.from(y), Array.from(y), []);
+      Object.defineProperty(r, "trend", {
+        get() {
+          throw new Error("trend must not be read");
+        },
+      });
+      return r;
+    },
+  });
+  assert.equal(out, first);
+});

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { splineTrend } from "../../lib/detect/trend.ts";
 import {
   extendSeries,
   predictNext,
@@ -180,4 +181,18 @@ Deno.test("spectralResidualModel() rejects a series shorter than 7 points", () =
       "Cannot run spectral residual as the series must have at least 7 points: current length is 6",
     ),
   );
+});
+
+Deno.test("spectralResidualModel() trend column is the spline trend of the expected values", () => {
+  const { results } = spectralResidualModel(spiked30(), 0.25, "entire");
+  assert.deepEqual(results.trend, Array.from(splineTrend(results.expected)));
+  assert.deepEqual(Object.keys(results).sort(), [
+    "expected",
+    "isAnomaly",
+    "isNegative",
+    "isPositive",
+    "score",
+    "trend",
+    "value",
+  ]);
 });
