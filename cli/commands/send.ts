@@ -119,6 +119,9 @@ function describeEvent(event: XSourceEvent): string | undefined {
       return `X stream ended${
         event.error ? ` (${event.error.message})` : ""
       }; reconnecting in ${event.delayInMs} ms`;
+    case "since-id-dropped":
+      return `X API rejected since_id ${event.sinceId} (older than recent search reaches); ` +
+        "searching the last 7 days instead";
     case "invalid-post":
       return `skipped post ${event.id ?? "?"}: ${event.reason}`;
     default:

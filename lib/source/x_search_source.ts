@@ -27,7 +27,8 @@ export type XSourceEvent =
   | { type: "rate-limit-wait"; delayInMs: number; resetAtInMs: number }
   | { type: "retry"; attempt: number; delayInMs: number; error: XApiError }
   | { type: "invalid-post"; id?: string; reason: string }
-  | { type: "reconnect"; attempt: number; delayInMs: number; error?: XApiError };
+  | { type: "reconnect"; attempt: number; delayInMs: number; error?: XApiError }
+  | { type: "since-id-dropped"; sinceId: string; error: XApiError };
 
 /** The persisted high-water mark of a search: the newest id already delivered for a query. */
 export interface XSearchState {
@@ -290,6 +291,16 @@ export class XSearchSource implements PostSource {
               await this.#waitForReset(resetAtInMs);
               continue;
             }
+          }
+          if (
+            error.code === "invalid-request" && params.since_id !== undefined &&
+            /since_id/i.test(error.apiMessage ?? "")
+          ) {
+            // The mark is older than recent search reaches (7 days): search the whole window;
+            // posts at or below the mark are still filtered out.
+            this.#onEvent({ type: "since-id-dropped", sinceId: String(params.since_id), error });
+            delete params.since_id;
+            continue;
           }
           if (!error.retryable) throw error;
           failures += 1;

@@ -307,3 +307,38 @@ Deno.test("XSearchSource() rejects maxResults outside 10..100", () => {
     ),
   );
 });
+
+Deno.test("XSearchSource drops a since_id the API rejects as too old and filters old posts itself", async () => {
+  const clock = new FakeClock(START);
+  const fake = await startFakeXApi({ now: () => clock.now() });
+  try {
+    fake.addPosts(makePosts(0, 5));
+    fake.script({
+      status: 400,
+      body: {
+        title: "Invalid Request",
+        detail: "One or more parameters to your request was invalid.",
+        errors: [{
+          message:
+            "Invalid 'since_id':'1'. 'since_id' must be a post id created after the start time.",
+        }],
+      },
+    });
+    const store = memoryStateStore<XSearchState>({
+      query: "#Azure lang:en -is:retweet",
+      sinceId: makePosts(1, 1)[0].id,
+    });
+    const events: string[] = [];
+    const source = new XSearchSource(createXClient("test-token", { baseUrl: fake.url }), {
+      maxRounds: 1,
+      clock,
+      stateStore: store,
+      onEvent: (e) => events.push(e.type),
+    });
+    assert.deepEqual(await collect(source), expected(makePosts(2, 3)));
+    assert.deepEqual(events, ["since-id-dropped", "round"]);
+    assert.equal(fake.requests[1].params.since_id, undefined);
+  } finally {
+    await fake.close();
+  }
+});
