@@ -241,8 +241,29 @@ export async function send(
   }
   const summary: SendSummary = { ...progress(), stoppedBy };
   if (failure) summary.error = failure;
+  Object.defineProperty(summary, Symbol.for("Jupyter.display"), {
+    value: () => ({ "text/markdown": sendSummaryMarkdown(summary) }),
+  });
   options.onProgress?.(summary);
   return summary;
+}
+
+/** A summary as a small Markdown table (what a notebook cell shows for it). */
+export function sendSummaryMarkdown(summary: SendSummary): string {
+  const rows = [
+    ["sent", summary.sent.toLocaleString("en-US")],
+    ["skipped", summary.skipped.toLocaleString("en-US")],
+    ["errors", summary.errors.toLocaleString("en-US")],
+    ["events/s", Math.round(summary.eventsPerSecond).toLocaleString("en-US")],
+    ["elapsed", `${(summary.elapsedInMs / 1000).toFixed(1)} s`],
+    ["stopped by", summary.stoppedBy + (summary.error ? `: ${summary.error.message}` : "")],
+  ];
+  return [
+    "| send job | |",
+    "|---|---|",
+    ...rows.map(([k, v]) => `| ${k} | ${v.replaceAll("|", "\\|")} |`),
+  ]
+    .join("\n");
 }
 
 /** Options for {@linkcode eventSinkTarget}. */

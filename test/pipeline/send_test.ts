@@ -336,3 +336,23 @@ Deno.test("sendCommand --source x exits 1 with a message naming X_BEARER_TOKEN o
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("send() summaries display as a Markdown table in notebooks", async () => {
+  const summary = await send([post(1)], new MemoryTarget(), { now: () => 0 });
+  const display = (summary as unknown as Record<symbol, () => Record<string, string>>)[
+    Symbol.for("Jupyter.display")
+  ];
+  assert.equal(
+    display()["text/markdown"],
+    [
+      "| send job | |",
+      "|---|---|",
+      "| sent | 1 |",
+      "| skipped | 0 |",
+      "| errors | 0 |",
+      "| events/s | 0 |",
+      "| elapsed | 0.0 s |",
+      "| stopped by | end |",
+    ].join("\n"),
+  );
+});
