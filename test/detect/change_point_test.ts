@@ -105,3 +105,30 @@ Deno.test("detectChangePoint() detects the period first and removes the seasonal
   assert.equal(res.period, 7);
   assert.deepEqual(res.isChangePoint.flatMap((f, i) => (f ? [i] : [])), [35]);
 });
+
+Deno.test("detectChangePoint() flags only near the service's change points on the official example", () => {
+  const path = new URL("./testdata/changepoint_example.json", import.meta.url);
+  const ex = JSON.parse(Deno.readTextFileSync(path));
+  const t0 = Date.parse(ex.start);
+  const series = ex.values.map((value: number, i: number) => ({
+    timestamp: new Date(t0 + i * ex.stepMinutes * 60_000).toISOString(),
+    value,
+  }));
+  const res = detectChangePoint({
+    series,
+    granularity: "minutely",
+    customInterval: 5,
+    stableTrendWindow: 10,
+    threshold: 0.99,
+    period: 0,
+  });
+  const flagged = res.isChangePoint.flatMap((f, i) => (f ? [i] : []));
+  assert.equal(res.period, 0);
+  assert.ok(flagged.length > 0);
+  for (const t of flagged) {
+    assert.ok(
+      ex.serviceFlags.some((s: number) => Math.abs(s - t) < 10),
+      `flag ${t} is not within the window of a service change point`,
+    );
+  }
+});
