@@ -264,6 +264,22 @@ export function kthSmallest(a: NumericArray, k: number): number {
   return w[k];
 }
 
+/**
+ * The k-th and (k+1)-th smallest elements (0-based) of an array, with one selection; the second is
+ * NaN when k is the last index.
+ * @throws {RangeError} when k is not an index of the array
+ */
+export function adjacentOrderStatistics(a: NumericArray, k: number): [number, number] {
+  if (!Number.isInteger(k) || k < 0 || k >= a.length) {
+    throw new RangeError(
+      `Cannot select order statistic as k must be an index below ${a.length}: current value is ${k}`,
+    );
+  }
+  const w = Float64Array.from(a);
+  selectInPlace(w, k);
+  return [w[k], k + 1 < w.length ? minFrom(w, k + 1) : NaN];
+}
+
 /** Median of an array that is already sorted ascending (numpy rule). */
 export function sortedMedian(s: NumericArray): number {
   const n = s.length;

@@ -9,7 +9,7 @@
  * @module
  */
 import {
-  kthSmallest,
+  adjacentOrderStatistics,
   mean,
   median,
   naiveStd,
@@ -150,9 +150,13 @@ function loessEst(
   }
   const a = pairwiseSum(w, 0, m);
   if (!(a > 0)) return NaN;
-  for (let q = 0; q < m; q++) w[q] = w[q] / a;
+  const yBase = yOff + nleft - 1;
   if (h > 0 && ideg > 0) {
-    for (let q = 0; q < m; q++) t[q] = w[q] * (nleft + q);
+    for (let q = 0; q < m; q++) {
+      const wq = w[q] / a;
+      w[q] = wq;
+      t[q] = wq * (nleft + q);
+    }
     const cbar = pairwiseSum(t, 0, m);
     let b = xs - cbar;
     for (let q = 0; q < m; q++) {
@@ -162,10 +166,13 @@ function loessEst(
     const c = pairwiseSum(t, 0, m);
     if (Math.sqrt(c) > 0.001 * range) {
       b = b / c;
-      for (let q = 0; q < m; q++) w[q] = w[q] * (b * (nleft + q - cbar) + 1);
+      for (let q = 0; q < m; q++) t[q] = w[q] * (b * (nleft + q - cbar) + 1) * y[yBase + q];
+      return pairwiseSum(t, 0, m);
     }
+    for (let q = 0; q < m; q++) t[q] = w[q] * y[yBase + q];
+    return pairwiseSum(t, 0, m);
   }
-  for (let q = 0; q < m; q++) t[q] = w[q] * y[yOff + nleft + q - 1];
+  for (let q = 0; q < m; q++) t[q] = (w[q] / a) * y[yBase + q];
   return pairwiseSum(t, 0, m);
 }
 
@@ -256,6 +263,12 @@ function movingAverage(x: Float64Array, n: number, len: number, out: Float64Arra
   }
 }
 
+/** Sum of the k1-th and k2-th smallest values (k2 ∈ {k1, k1 + 1}), with one selection. */
+function middlePairSum(r: Float64Array, k1: number, k2: number): number {
+  const [lo, next] = adjacentOrderStatistics(r, k1);
+  return k2 === k1 ? lo + lo : lo + next;
+}
+
 /** ROBUSTNESS_WEIGHTS (§5.6): bisquare weights of |y − fit| scaled by 6·median. */
 function robustnessWeights(y: NumericArray, fit: Float64Array, rw: Float64Array): void {
   const n = y.length;
@@ -263,7 +276,7 @@ function robustnessWeights(y: NumericArray, fit: Float64Array, rw: Float64Array)
   for (let i = 0; i < n; i++) r[i] = Math.abs(y[i] - fit[i]);
   const mid0 = Math.floor(n / 2) + 1;
   const mid1 = n - mid0 + 1;
-  const cmad = 3.0 * (kthSmallest(r, mid0 - 1) + kthSmallest(r, mid1 - 1));
+  const cmad = 3.0 * middlePairSum(r, mid1 - 1, mid0 - 1);
   const c9 = 0.999 * cmad;
   const c1 = 0.001 * cmad;
   for (let i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  adjacentOrderStatistics,
   argsortStable,
   histogramCounts,
   isclose,
@@ -200,4 +201,9 @@ Deno.test("kthSmallest() rejects an index outside the array", () => {
       "Cannot select order statistic as k must be an index below 2: current value is 2",
     ),
   );
+});
+
+Deno.test("adjacentOrderStatistics() returns the k-th and (k+1)-th smallest", () => {
+  assert.deepEqual(adjacentOrderStatistics([5, 3, 9, 1, 7, 3], 2), [3, 5]);
+  assert.deepEqual(adjacentOrderStatistics([5, 3, 9], 2), [9, NaN]);
 });
