@@ -53,10 +53,18 @@ export interface SyntheticSourceOptions {
   /** Average likes per post, before incidents. @default {12} */
   meanLikes?: number;
   /**
-   * Spread of the log-normal like counts (σ of log likes); larger means heavier tail.
-   * @default {0.8}
+   * Spread of the log-normal like counts (σ of log likes); larger means a heavier tail but
+   * noisier hourly averages (more false alarms at high sensitivity).
+   * @default {0.4}
    */
   likeSpread?: number;
+  /**
+   * Relative amplitude of the daily pattern of likes per post (peak 20:00 UTC). Kept small by
+   * default: the detector's seasonal path flags many more noise points than its non-seasonal
+   * one at high sensitivity, and a stronger pattern makes it pick a period.
+   * @default {0.05}
+   */
+  likeDailyAmplitude?: number;
   /** Incidents to inject. @default {defaultIncidents(start, days)} (5 incidents) */
   incidents?: SyntheticIncident[];
   /** Give posts a text. @default {false} */
@@ -149,6 +157,7 @@ export class SyntheticSource implements PostSource {
   readonly #postsPerDay: number;
   readonly #meanLikes: number;
   readonly #likeSpread: number;
+  readonly #likeDailyAmplitude: number;
   readonly #incidents: ResolvedIncident[];
   readonly #includeText: boolean;
   #count?: number;
@@ -174,7 +183,14 @@ export class SyntheticSource implements PostSource {
     requirePositive("postsPerDay", this.#postsPerDay);
     this.#meanLikes = options.meanLikes ?? 12;
     requirePositive("meanLikes", this.#meanLikes);
-    this.#likeSpread = options.likeSpread ?? 0.8;
+    this.#likeSpread = options.likeSpread ?? 0.4;
+    this.#likeDailyAmplitude = options.likeDailyAmplitude ?? 0.05;
+    if (!(this.#likeDailyAmplitude >= 0 && this.#likeDailyAmplitude < 1)) {
+      throw new RangeError(
+        "Cannot create synthetic source as likeDailyAmplitude must be >= 0 and < 1: " +
+          `current value is ${this.#likeDailyAmplitude}`,
+      );
+    }
     if (!(Number.isFinite(this.#likeSpread) && this.#likeSpread >= 0)) {
       throw new RangeError(
         `Cannot create synthetic source as likeSpread must be >= 0: current value is ${this.#likeSpread}`,
@@ -268,7 +284,8 @@ export class SyntheticSource implements PostSource {
       const daily = 1 + 0.6 * Math.sin((2 * Math.PI * (hourOfDay - 9)) / 24);
       const weekly = weekday === 0 || weekday === 6 ? 0.7 : 1;
       const meanVolume = hourlyBase * daily * weekly * Math.exp(0.1 * random.normal());
-      const likeLevel = 1 + 0.2 * Math.sin((2 * Math.PI * (hourOfDay - 14)) / 24);
+      const likeLevel = 1 +
+        this.#likeDailyAmplitude * Math.sin((2 * Math.PI * (hourOfDay - 14)) / 24);
       const hourEnd = hour + HOUR_IN_MS;
       const times: number[] = [];
       const likes: number[] = [];

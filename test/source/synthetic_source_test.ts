@@ -145,3 +145,12 @@ Deno.test("SyntheticSource() rejects a non-positive number of days", () => {
     ),
   );
 });
+
+Deno.test("SyntheticSource() rejects a daily like amplitude of 1 or more", () => {
+  assert.throws(
+    () => new SyntheticSource({ likeDailyAmplitude: 1 }),
+    new RangeError(
+      "Cannot create synthetic source as likeDailyAmplitude must be >= 0 and < 1: current value is 1",
+    ),
+  );
+});
