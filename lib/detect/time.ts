@@ -42,6 +42,15 @@ function fromUsFormat(text: string): (string | undefined)[] | null {
   return [text, u[3], u[1], u[2], hour, u[5], u[6], u[7], undefined];
 }
 
+const YEAR_MONTH = /^(\d{4})(?:-(\d{1,2}))?$/;
+
+/** `YYYY` or `YYYY-MM` (pandas reads them as the first day), in the ISO capture layout. */
+function fromYearMonth(text: string): (string | undefined)[] | null {
+  const u = YEAR_MONTH.exec(text);
+  if (u === null) return null;
+  return [text, u[1], u[2] ?? "01", "01", undefined, undefined, undefined, undefined, undefined];
+}
+
 /** Days in a month of the proleptic Gregorian calendar (month 1..12). */
 export function daysInMonth(year: number, month: number): number {
   if (month === 2) {
@@ -57,7 +66,7 @@ export function daysInMonth(year: number, month: number): number {
  */
 export function parseTimestamp(text: string): ParsedTimestamp | undefined {
   const trimmed = text.trim();
-  const m = ISO.exec(trimmed) ?? fromUsFormat(trimmed);
+  const m = ISO.exec(trimmed) ?? fromUsFormat(trimmed) ?? fromYearMonth(trimmed);
   if (m === null) return undefined;
   const year = Number(m[1]);
   const month = Number(m[2]);

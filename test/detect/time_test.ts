@@ -142,3 +142,14 @@ Deno.test("parseTimestamp() reads US month/day/year with AM/PM like pandas", () 
 Deno.test("parseTimestamp() accepts year-first dates with slashes", () => {
   assert.equal(parseTimestamp("2020/03/01 01:00:00")?.epochSeconds, 1583024400);
 });
+
+Deno.test("parseTimestamp() reads year-month and year-only text as the first day", () => {
+  assert.deepEqual(parseTimestamp("2020-03"), {
+    epochSeconds: 1583020800,
+    micros: 0,
+    year: 2020,
+    month: 3,
+    day: 1,
+  });
+  assert.equal(parseTimestamp("2021")?.epochSeconds, 1609459200);
+});
