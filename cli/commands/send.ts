@@ -33,7 +33,7 @@ const help = `Usage: ./run send [--source x|x-stream|replay|synthetic|nab] [opti
 Sends posts to Event Hubs as {"timestamp": created_at, "favorite": likes}, like the tutorial's
 producer notebook. Shows progress on one updating line (events/s, sent, skipped, errors); Ctrl-C
 stops the source, flushes the hub and prints a summary. Exit code 0 when the source ended, was
-stopped or reached --max-events; 1 when it failed.
+stopped or reached --max-events; 1 when it failed or some events could not be sent.
 
 Source:
   --source NAME          x | x-stream | replay | synthetic | nab
@@ -372,7 +372,7 @@ export const sendCommand: Command = {
         onSendError: (error, events) =>
           stderr(`could not send ${events.length} events: ${error.message}`),
       });
-      target = eventSinkTarget(sink);
+      target = eventSinkTarget(sink, { abortSignal: signal });
       destination = `event hub "${hubName}"`;
     }
 
@@ -435,7 +435,7 @@ export const sendCommand: Command = {
       console.error(`hubwatch send: ${summary.error.message}`);
       return 1;
     }
-    return 0;
+    return summary.errors > 0 ? 1 : 0;
   },
 };
 
