@@ -3,58 +3,79 @@
  * @module
  */
 
+const EPS = 2 ** -52;
+
 /** Result of {@linkcode householderLeastSquares}. */
 export interface QrResult {
-  /** Upper-triangular factor, row-major k × k. */
-  r: Float64Array;
-  /** Qᵀy: entries 0..k−1 are the rotated right side, the rest the residual components. */
+  /** Rotated right side Qᵀy: entries 0..rank−1 are explained, the rest are residual components. */
   qty: Float64Array;
-  /** Number of columns k. */
-  k: number;
+  /** Rank of the leading columns: `rankAfter[j]` = rank of columns 0..j. */
+  rankAfter: Int32Array;
+  /** Diagonal of R per column (0 for a column dependent on the previous ones). */
+  diag: Float64Array;
+  /** Row of Qᵀy belonging to each independent column (−1 for a dependent one). */
+  rowOf: Int32Array;
 }
 
 /**
  * QR-factorises the m × k design matrix given as `columns` (each of length m) by Householder
- * reflections, applying the same reflections to `y`. The inputs are not mutated.
+ * reflections, applying the same reflections to `y`. A column whose part orthogonal to the
+ * previous columns is at most max(m, k)·ε times the largest column norm counts as dependent (the
+ * rank rule of numpy `matrix_rank`, approximately); it takes no row, so the fit of any leading set
+ * of columns is the pseudo-inverse fit. The inputs are not mutated.
  */
 export function householderLeastSquares(columns: Float64Array[], y: ArrayLike<number>): QrResult {
   const k = columns.length;
   const m = y.length;
   const a = columns.map((c) => Float64Array.from(c));
   const qty = Float64Array.from(y);
-  const r = new Float64Array(k * k);
+  const rankAfter = new Int32Array(k);
+  const diag = new Float64Array(k);
+  const rowOf = new Int32Array(k).fill(-1);
+  let maxNorm = 0;
+  for (const c of a) {
+    let s = 0;
+    for (let i = 0; i < m; i++) s += c[i] * c[i];
+    maxNorm = Math.max(maxNorm, Math.sqrt(s));
+  }
+  const tol = Math.max(m, k) * EPS * maxNorm;
+  let row = 0;
   for (let j = 0; j < k; j++) {
     const col = a[j];
     let scale = 0;
-    for (let i = j; i < m; i++) scale = Math.max(scale, Math.abs(col[i]));
-    if (scale === 0) {
-      r[j * k + j] = 0;
-      for (let c = j + 1; c < k; c++) r[j * k + c] = a[c][j];
+    for (let i = row; i < m; i++) scale = Math.max(scale, Math.abs(col[i]));
+    let norm = 0;
+    if (scale > 0) {
+      let norm2 = 0;
+      for (let i = row; i < m; i++) {
+        const v = col[i] / scale;
+        norm2 += v * v;
+      }
+      norm = scale * Math.sqrt(norm2);
+    }
+    if (norm <= tol || row >= m) {
+      rankAfter[j] = row;
       continue;
     }
-    let norm2 = 0;
-    for (let i = j; i < m; i++) {
-      const v = col[i] / scale;
-      norm2 += v * v;
-    }
-    let alpha = scale * Math.sqrt(norm2);
-    if (col[j] > 0) alpha = -alpha;
-    // v = col[j..] − alpha·e1, stored in place; H = I − 2vvᵀ/(vᵀv)
-    col[j] -= alpha;
+    const alpha = col[row] > 0 ? -norm : norm;
+    // v = col[row..] − alpha·e1, stored in place; H = I − 2vvᵀ/(vᵀv)
+    col[row] -= alpha;
     let vtv = 0;
-    for (let i = j; i < m; i++) vtv += col[i] * col[i];
+    for (let i = row; i < m; i++) vtv += col[i] * col[i];
     const apply = (target: Float64Array) => {
       let dot = 0;
-      for (let i = j; i < m; i++) dot += col[i] * target[i];
+      for (let i = row; i < m; i++) dot += col[i] * target[i];
       const f = (2 * dot) / vtv;
-      for (let i = j; i < m; i++) target[i] -= f * col[i];
+      for (let i = row; i < m; i++) target[i] -= f * col[i];
     };
     for (let c = j + 1; c < k; c++) apply(a[c]);
     apply(qty);
-    r[j * k + j] = alpha;
-    for (let c = j + 1; c < k; c++) r[j * k + c] = a[c][j];
+    diag[j] = alpha;
+    rowOf[j] = row;
+    row++;
+    rankAfter[j] = row;
   }
-  return { r, qty, k };
+  return { qty, rankAfter, diag, rowOf };
 }
 
 /** Sum of squares of `v[from..]`. */

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { householderLeastSquares, sumSquaresFrom } from "./_linalg.ts";
+import { householderLeastSquares } from "./_linalg.ts";
 import { KPSS_PVALUE_TABLE, MACKINNON_ADF_PVALUE } from "./_tables.ts";
 import { mean } from "./stats.ts";
 
@@ -122,7 +122,6 @@ export function adfTest(v: ArrayLike<number>): AdfResult {
 
   // Lag search on the common sample t = maxlag .. N−2; columns [1, v[t], dv[t−1], …, dv[t−maxlag]].
   const m = N - 1 - maxlag;
-  const kFull = maxlag + 2;
   const cols: Float64Array[] = [];
   cols.push(new Float64Array(m).fill(1));
   const level = new Float64Array(m);
@@ -135,20 +134,17 @@ export function adfTest(v: ArrayLike<number>): AdfResult {
   }
   const yShort = dv.subarray(maxlag);
   const qr = householderLeastSquares(cols, yShort);
-  const ssrFull = sumSquaresFrom(qr.qty, kFull);
+  const tail = suffixSquares(qr.qty);
   const base = m * Math.log(2 * Math.PI) + m;
   let bestLag = 0;
   let bestAic = Infinity;
-  let tail = ssrFull;
-  const aics = new Float64Array(maxlag + 1);
-  for (let p = maxlag; p >= 0; p--) {
-    // SSR of the first p + 2 columns = SSR of all columns + the rotated components beyond them.
-    if (p < maxlag) tail += qr.qty[p + 2] * qr.qty[p + 2];
-    aics[p] = base + m * Math.log(tail / m) + 2 * (p + 2);
-  }
   for (let p = 0; p <= maxlag; p++) {
-    if (aics[p] < bestAic) {
-      bestAic = aics[p];
+    // The fit of the first p + 2 columns leaves the rotated components beyond their rank; the AIC
+    // counts the rank as the number of parameters (statsmodels df_model + k_constant).
+    const rank = qr.rankAfter[p + 1];
+    const aic = base + m * Math.log(tail[rank] / m) + 2 * rank;
+    if (aic < bestAic) {
+      bestAic = aic;
       bestLag = p;
     }
   }
@@ -168,11 +164,19 @@ export function adfTest(v: ArrayLike<number>): AdfResult {
   fin.push(lv);
   const k = p + 2;
   const q2 = householderLeastSquares(fin, dv.subarray(p));
-  const ssr = sumSquaresFrom(q2.qty, k);
-  const s = Math.sqrt(ssr / (rows - k));
-  const rkk = q2.r[(k - 1) * k + (k - 1)];
-  const tau = (Math.sign(rkk) * q2.qty[k - 1]) / s;
+  const rank = q2.rankAfter[k - 1];
+  const ssr = suffixSquares(q2.qty)[rank];
+  const s = Math.sqrt(ssr / (rows - rank));
+  const levelRow = q2.rowOf[k - 1];
+  const tau = levelRow === -1 ? NaN : (Math.sign(q2.diag[k - 1]) * q2.qty[levelRow]) / s;
   return { statistic: tau, pValue: mackinnonPValue(tau), usedLag: p, nobs: rows };
+}
+
+/** Suffix sums of squares: out[i] = Σ_{j ≥ i} v[j]², out[len] = 0. */
+function suffixSquares(v: Float64Array): Float64Array {
+  const out = new Float64Array(v.length + 1);
+  for (let i = v.length - 1; i >= 0; i--) out[i] = out[i + 1] + v[i] * v[i];
+  return out;
 }
 
 /** Result of {@linkcode kpssTest}. */

@@ -182,3 +182,14 @@ Deno.test("isStationary() rejects a quadratic trend", () => {
   const v = Array.from({ length: 30 }, (_, i) => i * i);
   assert.equal(isStationary(v), false);
 });
+
+Deno.test("adfTest() gives the pseudo-inverse fit when lag columns are all zero", () => {
+  // Only the last step moves: every lagged difference in the sample is 0 and the level is
+  // collinear with the constant, so the level coefficient is undefined and τ is NaN.
+  const x = new Array(40).fill(100);
+  x[39] += 1;
+  const r = adfTest(x);
+  assert.equal(r.usedLag, 0);
+  assert.ok(Number.isNaN(r.statistic));
+  assert.equal(isStationary(x), kpssTest(x).pValue >= 0.05);
+});
