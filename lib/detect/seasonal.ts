@@ -5,11 +5,17 @@
  *
  * @module
  */
-import { generalizedEsd, majorityValue, maxOutliers, rankSeries, zScore } from "./esd.ts";
+import { quicksortArgsort } from "./_quicksort_argsort.ts";
+import { generalizedEsd, majorityValue, maxOutliers, type RankedSeries, zScore } from "./esd.ts";
 import { linearFillNaN, normalize, type NumericArray } from "./stats.ts";
 import { seasonalDecompose } from "./stl.ts";
 import { AnomalyDetectorError, type DetectMode, type ModelOutput } from "./types.ts";
 import { vote } from "./vote.ts";
+
+/** Ascending order with ties as the oracle's (non-stable) numpy quicksort orders them (§13.6). */
+function rankTies(values: Float64Array): RankedSeries {
+  return { values, order: quicksortArgsort(values) };
+}
 
 /** Options of {@linkcode seasonalModel}. */
 export interface SeasonalModelOptions {
@@ -66,8 +72,8 @@ export function seasonalModel(
     ds[i] = x[i] - season[i];
     rm[i] = ds[i] - trend[i];
   }
-  const ra = rankSeries(normalize(ds));
-  const rb = rankSeries(normalize(rm));
+  const ra = rankTies(normalize(ds));
+  const rb = rankTies(normalize(rm));
   const k = maxOutliers(n, ratio);
   const mva = majorityValue(ra);
   const mvb = majorityValue(rb);
