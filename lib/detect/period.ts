@@ -206,6 +206,13 @@ export function spectrumDetector(v: NumericArray): number {
  * @param values the series chosen for period detection (§3.2)
  * @param granularity the request granularity
  * @param customInterval the request's customInterval (1 when absent)
+ *
+ * @example
+ * ```ts
+ * import { detectPeriod } from "./period.ts";
+ * const weekly = Array.from({ length: 60 }, (_, i) => 10 + 3 * Math.sin((2 * Math.PI * i) / 7));
+ * console.log(detectPeriod(weekly, "daily")); // 7
+ * ```
  */
 export function detectPeriod(
   values: NumericArray,

@@ -35,6 +35,14 @@ export interface SeasonalModelOptions {
  * @param mode entire or last (last decomposes with the adjusted trend and tests only the last point)
  * @throws {AnomalyDetectorError} `InvalidModelArgument` when n < 2·P + 1
  * @throws {RangeError} when the period is not an integer > 1 or the ratio is above 0.49
+ *
+ * @example
+ * ```ts
+ * import { seasonalModel } from "./seasonal.ts";
+ * const x = [10, 12, 14, 11, 10, 13, 15, 11, 11, 13, 14, 12, 10, 30, 15, 11, 11, 13, 14, 12];
+ * const { results, modelId } = seasonalModel(x, 4, 0.25, "entire");
+ * console.log(modelId, results.isAnomaly[13]); // 10 true
+ * ```
  */
 export function seasonalModel(
   x: NumericArray,
