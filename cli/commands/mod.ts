@@ -6,6 +6,7 @@ import { emulatorCommand } from "./emulator.ts";
 import { detectCommand } from "./detect.ts";
 import { sendCommand } from "./send.ts";
 import { historyCommand } from "./history.ts";
+import { serveCommand } from "./serve.ts";
 
 /**
  * Every working subcommand, in the order `--help` lists them.
@@ -14,6 +15,7 @@ import { historyCommand } from "./history.ts";
 export const commands: Command[] = [
   demoCommand,
   detectCommand,
+  serveCommand,
   emulatorCommand,
   sendCommand,
   historyCommand,
