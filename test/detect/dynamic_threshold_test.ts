@@ -173,3 +173,41 @@ Deno.test("dynamicThresholdModel() rejects a trend of the wrong length", () => {
     ),
   );
 });
+
+/** Oracle outputs of Appendix A (read-only reference data in ../shared). */
+function e2eExample(id: string): Record<string, Record<string, unknown>> {
+  const url = new URL("../../../shared/spec/tables.json", import.meta.url);
+  // The file writes one unbounded table limit as a bare Infinity, which JSON.parse rejects.
+  const text = Deno.readTextFileSync(url).replaceAll(": Infinity", ": 1e999");
+  return JSON.parse(text).e2e_examples[id];
+}
+
+function dtWithDelta(x: number[], mode: "entire" | "last") {
+  const t0 = splineTrend(x, 0);
+  const first = dynamicThresholdModel(x, t0, 0.25, mode);
+  return mergeWithDelta(first.results, {
+    series: x,
+    ratio: 0.25,
+    rerun: (y, r) => dynamicThresholdModel(y, t0, r, mode).results,
+  });
+}
+
+Deno.test("dynamicThresholdModel() with the delta merge reproduces E3's expected values", () => {
+  const merged = dtWithDelta(e3(), "entire");
+  const oracle = e2eExample("E3_none_DT_delta").entire_V3;
+  assert.deepEqual(merged.isAnomaly, oracle.isAnomaly);
+  const expected = oracle.expectedValues as number[];
+  assert.equal(merged.expected.length, expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    assert.ok(
+      Math.abs(merged.expected[i] - expected[i]) <= 1e-10 * Math.abs(expected[i]),
+      `expected[${i}]: ${merged.expected[i]} vs ${expected[i]}`,
+    );
+  }
+});
+
+Deno.test("dynamicThresholdModel() on E3 in last mode expects 34.7650492600771, not anomalous", () => {
+  const merged = dtWithDelta(e3(), "last");
+  assert.equal(merged.isAnomaly[29], false);
+  assert.ok(Math.abs(merged.expected[29] - 34.7650492600771) <= 1e-12 * 34.7650492600771);
+});

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { splineTrend } from "../../lib/detect/trend.ts";
+import { mergeWithDelta } from "../../lib/detect/merge_with_delta.ts";
 import {
   extendSeries,
   predictNext,
@@ -195,4 +196,46 @@ Deno.test("spectralResidualModel() trend column is the spline trend of the expec
     "trend",
     "value",
   ]);
+});
+
+/** Appendix A E2: minutely, v_i = 2·sin(i/3) + 10 + 0.01·(i mod 5), v[45] += 6. */
+function e2(): number[] {
+  const v = Array.from({ length: 60 }, (_, i) => 2 * Math.sin(i / 3) + 10 + 0.01 * (i % 5));
+  v[45] += 6;
+  return v;
+}
+
+/** Oracle outputs of Appendix A (read-only reference data in ../shared). */
+function e2eExample(id: string): Record<string, Record<string, unknown>> {
+  const url = new URL("../../../shared/spec/tables.json", import.meta.url);
+  // The file writes one unbounded table limit as a bare Infinity, which JSON.parse rejects.
+  const text = Deno.readTextFileSync(url).replaceAll(": Infinity", ": 1e999");
+  return JSON.parse(text).e2e_examples[id];
+}
+
+function srWithDelta(x: number[], mode: "entire" | "last") {
+  const first = spectralResidualModel(x, 0.25, mode);
+  const results = mergeWithDelta(first.results, {
+    series: x,
+    ratio: 0.25,
+    rerun: (y, r) => spectralResidualModel(y, r, mode).results,
+  });
+  return { results, modelId: first.modelId };
+}
+
+Deno.test("spectralResidualModel() on E2 (entire) flags 45 with the oracle's expected values", () => {
+  const { results, modelId } = srWithDelta(e2(), "entire");
+  assert.equal(modelId, 20);
+  assert.deepEqual(flagged(results.isAnomaly), [45]);
+  assert.equal(results.expected[0], 10.0);
+  assertAllClose([results.expected[45]], [11.581462557797499], 1e-12);
+  const oracle = e2eExample("E2_minutely_SR").entire_V1.expectedValues as number[];
+  assertAllClose(results.expected, oracle, 1e-10);
+});
+
+Deno.test("spectralResidualModel() on E2 (last) is model 21 with expected 10.34449442129631", () => {
+  const { results, modelId } = srWithDelta(e2(), "last");
+  assert.equal(modelId, 21);
+  assert.equal(results.isAnomaly[59], false);
+  assertAllClose([results.expected[59]], [10.34449442129631], 1e-12);
 });

@@ -193,3 +193,8 @@ Deno.test("adfTest() gives the pseudo-inverse fit when lag columns are all zero"
   assert.ok(Number.isNaN(r.statistic));
   assert.equal(isStationary(x), kpssTest(x).pValue >= 0.05);
 });
+
+Deno.test("differencingOrder() of the random walk is 0 (KPSS calls it stationary)", async () => {
+  const { differencingOrder } = await import("../../lib/detect/merge_with_delta.ts");
+  assert.equal(differencingOrder(WALK).order, 0);
+});
