@@ -6,6 +6,7 @@ import {
   mackinnonPValue,
   normalCdf,
 } from "../../lib/detect/stationarity.ts";
+import { differencingOrder } from "../../lib/detect/merge_with_delta.ts";
 
 /** Random walk of §9 Checks: cumulative sum of numpy default_rng(11).normal(0, 1, 100). */
 const WALK = [
@@ -194,7 +195,6 @@ Deno.test("adfTest() gives the pseudo-inverse fit when lag columns are all zero"
   assert.equal(isStationary(x), kpssTest(x).pValue >= 0.05);
 });
 
-Deno.test("differencingOrder() of the random walk is 0 (KPSS calls it stationary)", async () => {
-  const { differencingOrder } = await import("../../lib/detect/merge_with_delta.ts");
+Deno.test("differencingOrder() of the random walk is 0 (KPSS calls it stationary)", () => {
   assert.equal(differencingOrder(WALK).order, 0);
 });
