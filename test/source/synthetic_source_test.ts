@@ -39,10 +39,10 @@ Deno.test("SyntheticSource ground truth lists the five default incidents", () =>
   assert.deepEqual(
     truth.incidents.map((i) => [i.kind, i.start, i.end, i.direction]),
     [
-      ["viral-burst", "2026-01-11T14:00:00.000Z", "2026-01-11T17:00:00.000Z", "up"],
-      ["engagement-dip", "2026-01-16T10:00:00.000Z", "2026-01-16T14:00:00.000Z", "down"],
-      ["level-shift", "2026-01-21T08:00:00.000Z", "2026-01-22T20:00:00.000Z", "up"],
-      ["bot-flood", "2026-01-25T02:00:00.000Z", "2026-01-25T05:00:00.000Z", "down"],
+      ["viral-burst", "2026-01-13T14:00:00.000Z", "2026-01-13T17:00:00.000Z", "up"],
+      ["engagement-dip", "2026-01-17T10:00:00.000Z", "2026-01-17T14:00:00.000Z", "down"],
+      ["level-shift", "2026-01-22T08:00:00.000Z", "2026-01-23T20:00:00.000Z", "up"],
+      ["bot-flood", "2026-01-26T02:00:00.000Z", "2026-01-26T05:00:00.000Z", "down"],
       ["viral-burst", "2026-01-31T19:00:00.000Z", "2026-01-31T21:00:00.000Z", "up"],
     ],
   );
@@ -128,9 +128,9 @@ Deno.test("defaultIncidents() places incidents at fixed fractions of the range",
   assert.deepEqual(
     defaultIncidents("2026-01-05T00:00:00.000Z", 10).map((i) => i.start),
     [
-      "2026-01-07T14:00:00.000Z",
+      "2026-01-08T14:00:00.000Z",
       "2026-01-09T10:00:00.000Z",
-      "2026-01-10T08:00:00.000Z",
+      "2026-01-11T08:00:00.000Z",
       "2026-01-12T02:00:00.000Z",
       "2026-01-14T19:00:00.000Z",
     ],
@@ -151,6 +151,27 @@ Deno.test("SyntheticSource() rejects a daily like amplitude of 1 or more", () =>
     () => new SyntheticSource({ likeDailyAmplitude: 1 }),
     new RangeError(
       "Cannot create synthetic source as likeDailyAmplitude must be >= 0 and < 1: current value is 1",
+    ),
+  );
+});
+
+Deno.test("SyntheticSource volume peaks in the afternoon and drops at weekends", () => {
+  const posts = new SyntheticSource({ incidents: [] }).posts();
+  const count = (test: (d: Date) => boolean) =>
+    posts.filter((p) => test(new Date(p.createdAt))).length;
+  const afternoon = count((d) => d.getUTCHours() === 15);
+  const night = count((d) => d.getUTCHours() === 3);
+  const weekday = count((d) => d.getUTCDay() === 3); // Wednesdays
+  const sunday = count((d) => d.getUTCDay() === 0);
+  assert.ok(afternoon > 1.5 * night, `15:00 ${afternoon} vs 03:00 ${night}`);
+  assert.ok(sunday < 0.8 * weekday, `Sundays ${sunday} vs Wednesdays ${weekday}`);
+});
+
+Deno.test("SyntheticSource() rejects a daily volume amplitude below 0", () => {
+  assert.throws(
+    () => new SyntheticSource({ volumeDailyAmplitude: -0.1 }),
+    new RangeError(
+      "Cannot create synthetic source as volumeDailyAmplitude must be >= 0 and < 1: current value is -0.1",
     ),
   );
 });
