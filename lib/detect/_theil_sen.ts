@@ -21,19 +21,6 @@ const EPS = 2 ** -52;
 const SMALL_PAIRS = 4096;
 const SAMPLE_SIZE = 4096;
 
-/** Deterministic xorshift generator, so results never depend on Math.random. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
-
 /** Rearranges `a[0..len)` so that `a[k]` is its k-th smallest (0-based) element; returns it. */
 function selectKth(a: Float64Array, len: number, k: number): number {
   let lo = 0;
@@ -60,15 +47,33 @@ function selectKth(a: Float64Array, len: number, k: number): number {
   return a[k];
 }
 
-/** Indices 0..n−1 ordered by v[i] − t·i ascending, ties by index. */
+/** Indices 0..n−1 ordered by v[i] − t·i ascending, ties by index (stable bottom-up merge sort). */
 function orderAt(v: Float64Array, t: number): Int32Array {
   const n = v.length;
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = v[i] - t * i;
-  const idx = new Int32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  idx.sort((a, b) => (w[a] - w[b]) || (a - b));
-  return idx;
+  let src: Int32Array = new Int32Array(n);
+  for (let i = 0; i < n; i++) src[i] = i;
+  let dst: Int32Array = new Int32Array(n);
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        if (w[src[j]] < w[src[i]]) dst[k++] = src[j++];
+        else dst[k++] = src[i++];
+      }
+      while (i < mid) dst[k++] = src[i++];
+      while (j < hi) dst[k++] = src[j++];
+    }
+    const tmp = src;
+    src = dst;
+    dst = tmp;
+  }
+  return src;
 }
 
 /** Number of pairs p < q (positions) with seq[p] > seq[q] (merge sort; seq is consumed). */
@@ -157,11 +162,6 @@ function insideSlopes(
   return { slopes: out, count: m };
 }
 
-function pairSlope(v: Float64Array, i: number, j: number, float32: boolean): number {
-  const d = v[i] - v[j];
-  return (float32 ? f32(d) : d) / (i - j);
-}
-
 /**
  * Median over all pairs i > j of (y[i] − y[j])/(i − j); with `float32`, the differences are
  * rounded to float32 first. NaN for fewer than two points.
@@ -181,14 +181,29 @@ export function fastTheilSenSlope(y: ArrayLike<number>, float32 = false): number
 
   // 1. Bracket the middle ranks with quantiles of a random sample of pairs (±4 standard
   //    deviations of a sample quantile's rank; a miss only costs the exact one-pass fallback).
-  const rand = rng(n * 2654435761);
   const sample = new Float64Array(SAMPLE_SIZE);
+  let state = (n * 2654435761) >>> 0 || 1; // xorshift32, deterministic
   for (let s = 0; s < SAMPLE_SIZE; s++) {
-    let i = Math.floor(rand() * n);
-    let j = Math.floor(rand() * n);
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    let i = state % n;
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    let j = state % n;
     if (i === j) j = (j + 1) % n;
-    if (i < j) [i, j] = [j, i];
-    sample[s] = pairSlope(v, i, j, float32);
+    if (i < j) {
+      const t = i;
+      i = j;
+      j = t;
+    }
+    const d = v[i] - v[j];
+    sample[s] = (float32 ? f32(d) : d) / (i - j);
   }
   const centre = (kLo / total) * SAMPLE_SIZE;
   const margin = 2 * Math.sqrt(SAMPLE_SIZE) + 8;
