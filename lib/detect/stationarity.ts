@@ -256,15 +256,18 @@ function interp(x: number): number {
 /**
  * The engine's stationarity decision (§9.1): ADF p < 0.05, else KPSS p ≥ 0.05 (KPSS only when
  * ADF fails). Any failure of either test counts as stationary.
+ *
+ * KPSS is evaluated first because it is cheap: "KPSS p ≥ 0.05 or KPSS fails" already decides
+ * "stationary" whatever ADF gives, so the outcome is the engine's.
  */
 export function isStationary(v: ArrayLike<number>): boolean {
   try {
-    if (adfTest(v).pValue < 0.05) return true;
+    if (kpssTest(v).pValue >= 0.05) return true;
   } catch {
     return true;
   }
   try {
-    return kpssTest(v).pValue >= 0.05;
+    return adfTest(v).pValue < 0.05;
   } catch {
     return true;
   }
