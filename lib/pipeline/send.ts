@@ -50,6 +50,8 @@ export interface SendOptions {
   maxEvents?: number;
   /** Skip posts whose id was already sent in this run. @default {true} */
   skipDuplicateIds?: boolean;
+  /** How many of the most recent ids are remembered for `skipDuplicateIds`. @default {1000000} */
+  duplicateWindow?: number;
   /** Partition key per post. @default {undefined} (the hub spreads events) */
   partitionKey?: (post: Post) => string | undefined;
   /** Give up after this many consecutive target errors. @default {100} */
@@ -109,6 +111,7 @@ export async function send(
   const maxConsecutiveErrors = options.maxConsecutiveErrors ?? 100;
   const progressIntervalInMs = options.progressIntervalInMs ?? 1000;
   const skipDuplicates = options.skipDuplicateIds ?? true;
+  const duplicateWindow = options.duplicateWindow ?? 1_000_000;
   const signal = options.abortSignal;
   const started = now();
   const seen = new Set<string>();
@@ -194,7 +197,11 @@ export async function send(
       }
       try {
         await target.send(event, options.partitionKey?.(post));
-        if (skipDuplicates) seen.add(post.id);
+        if (skipDuplicates) {
+          seen.add(post.id);
+          // Forget the oldest ids beyond the window (a Set iterates in insertion order).
+          if (seen.size > duplicateWindow) seen.delete(seen.values().next().value as string);
+        }
         sent += 1;
         consecutiveErrors = 0;
         options.onSent?.(event, post);

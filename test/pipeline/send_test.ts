@@ -356,3 +356,11 @@ Deno.test("send() summaries display as a Markdown table in notebooks", async () 
     ].join("\n"),
   );
 });
+
+Deno.test("send() remembers only the last duplicateWindow ids", async () => {
+  const target = new MemoryTarget();
+  const summary = await send([post(1), post(2), post(3), post(1), post(3)], target, {
+    duplicateWindow: 2,
+  });
+  assert.deepEqual([summary.sent, summary.skipped], [4, 1]);
+});
