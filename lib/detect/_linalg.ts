@@ -27,28 +27,33 @@ export interface QrResult {
 export function householderLeastSquares(columns: Float64Array[], y: ArrayLike<number>): QrResult {
   const k = columns.length;
   const m = y.length;
-  const a = columns.map((c) => Float64Array.from(c));
-  const qty = Float64Array.from(y);
+  // Column-major copy: a[c*m + i]; the right side is stored as column k.
+  const a = new Float64Array((k + 1) * m);
+  for (let c = 0; c < k; c++) a.set(columns[c].subarray(0, m), c * m);
+  for (let i = 0; i < m; i++) a[k * m + i] = y[i];
   const rankAfter = new Int32Array(k);
   const diag = new Float64Array(k);
   const rowOf = new Int32Array(k).fill(-1);
   let maxNorm = 0;
-  for (const c of a) {
+  for (let c = 0; c < k; c++) {
     let s = 0;
-    for (let i = 0; i < m; i++) s += c[i] * c[i];
+    for (let i = c * m, e = c * m + m; i < e; i++) s += a[i] * a[i];
     maxNorm = Math.max(maxNorm, Math.sqrt(s));
   }
   const tol = Math.max(m, k) * EPS * maxNorm;
   let row = 0;
   for (let j = 0; j < k; j++) {
-    const col = a[j];
+    const off = j * m;
     let scale = 0;
-    for (let i = row; i < m; i++) scale = Math.max(scale, Math.abs(col[i]));
+    for (let i = off + row; i < off + m; i++) {
+      const v = Math.abs(a[i]);
+      if (v > scale) scale = v;
+    }
     let norm = 0;
     if (scale > 0) {
       let norm2 = 0;
-      for (let i = row; i < m; i++) {
-        const v = col[i] / scale;
+      for (let i = off + row; i < off + m; i++) {
+        const v = a[i] / scale;
         norm2 += v * v;
       }
       norm = scale * Math.sqrt(norm2);
@@ -57,24 +62,26 @@ export function householderLeastSquares(columns: Float64Array[], y: ArrayLike<nu
       rankAfter[j] = row;
       continue;
     }
-    const alpha = col[row] > 0 ? -norm : norm;
+    const alpha = a[off + row] > 0 ? -norm : norm;
     // v = col[row..] − alpha·e1, stored in place; H = I − 2vvᵀ/(vᵀv)
-    col[row] -= alpha;
+    a[off + row] -= alpha;
     let vtv = 0;
-    for (let i = row; i < m; i++) vtv += col[i] * col[i];
-    const apply = (target: Float64Array) => {
+    for (let i = off + row; i < off + m; i++) vtv += a[i] * a[i];
+    const len = m - row;
+    for (let c = j + 1; c <= k; c++) {
+      const tOff = c * m + row;
+      const vOff = off + row;
       let dot = 0;
-      for (let i = row; i < m; i++) dot += col[i] * target[i];
+      for (let i = 0; i < len; i++) dot += a[vOff + i] * a[tOff + i];
       const f = (2 * dot) / vtv;
-      for (let i = row; i < m; i++) target[i] -= f * col[i];
-    };
-    for (let c = j + 1; c < k; c++) apply(a[c]);
-    apply(qty);
+      for (let i = 0; i < len; i++) a[tOff + i] -= f * a[vOff + i];
+    }
     diag[j] = alpha;
     rowOf[j] = row;
     row++;
     rankAfter[j] = row;
   }
+  const qty = a.slice(k * m, k * m + m);
   return { qty, rankAfter, diag, rowOf };
 }
 
