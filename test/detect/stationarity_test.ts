@@ -198,3 +198,32 @@ Deno.test("adfTest() gives the pseudo-inverse fit when lag columns are all zero"
 Deno.test("differencingOrder() of the random walk is 0 (KPSS calls it stationary)", () => {
   assert.equal(differencingOrder(WALK).order, 0);
 });
+
+Deno.test("kpssTest() with many lags (FFT lag products) matches the direct sums", () => {
+  // Differenced noise has strong negative lag-1 correlation, so the bandwidth is large.
+  let s = 1;
+  const noise = Array.from({ length: 6000 }, () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  });
+  const d = noise.slice(1).map((v, i) => v - noise[i]);
+  const r = kpssTest(d);
+  assert.ok(r.lags * d.length > 1 << 21, `lags ${r.lags} too few to use the FFT path`);
+  const mu = d.reduce((a, b) => a + b, 0) / d.length;
+  const c = d.map((v) => v - mu);
+  let sigma = c.reduce((a, v) => a + v * v, 0);
+  for (let i = 1; i <= r.lags; i++) {
+    let p = 0;
+    for (let t = 0; t + i < c.length; t++) p += c[t + i] * c[t];
+    sigma += 2 * p * (1 - i / (r.lags + 1));
+  }
+  sigma /= c.length;
+  let cs = 0;
+  let eta = 0;
+  for (const v of c) {
+    cs += v;
+    eta += cs * cs;
+  }
+  eta /= c.length * c.length;
+  assertRel(r.statistic, eta / sigma, 1e-9);
+});
