@@ -13,7 +13,13 @@
  * @module
  */
 import { join } from "node:path";
-import { earliestEventPosition, type EventPosition, latestEventPosition } from "@azure/event-hubs";
+import {
+  earliestEventPosition,
+  EventHubConsumerClient,
+  type EventPosition,
+  latestEventPosition,
+} from "@azure/event-hubs";
+import { toHubError } from "../hub/errors.ts";
 import { decodeTweetEvent, type TweetEvent } from "../hub/codec.ts";
 import { type DeadLetterSink } from "../hub/dead_letter.ts";
 import { subscribeEvents } from "../hub/subscribe_events.ts";
@@ -98,50 +104,63 @@ export interface HubSourceOptions {
  * (no checkpoint store, so the SDK cannot start anywhere else).
  */
 export function hubSource(options: HubSourceOptions): AnalyzeSource {
-  return (start) => {
-    const startPosition: Record<string, EventPosition> = {};
-    const listed = Object.entries(start.positions);
-    for (const [partitionId, position] of listed) {
-      startPosition[partitionId] = {
-        sequenceNumber: position.sequenceNumber,
-        isInclusive: false,
-      };
-    }
-    const fallback: EventPosition = options.startFrom === "latest"
-      ? latestEventPosition
-      : earliestEventPosition;
-    const positions = new Proxy(startPosition, {
-      get: (target, key) =>
-        typeof key === "string" && !(key in target) ? fallback : Reflect.get(target, key),
-    });
-    const stream = subscribeEvents<TweetEvent>({
-      connectionString: options.connectionString,
-      eventHubName: options.eventHubName,
-      consumerGroup: options.consumerGroup,
-      maxBatchSize: options.maxBatchSize ?? 500,
-      maxWaitTimeInSeconds: options.maxWaitTimeInSeconds ?? 1,
-      startPosition: positions,
-      decode: decodeTweetEvent,
-      deadLetters: options.deadLetters,
-      abortSignal: start.abortSignal,
-    });
-    return {
-      async *[Symbol.asyncIterator]() {
-        try {
-          for await (const batch of stream) {
-            yield batch.events.map((e) => ({
-              partitionId: e.partitionId,
-              sequenceNumber: e.sequenceNumber,
-              offset: e.offset,
-              event: { timestamp: Date.parse(e.body.timestamp), favorite: e.body.favorite },
-            }));
-          }
-        } finally {
-          await stream.close();
+  const consumerGroup = options.consumerGroup ?? "$Default";
+  return (start) => ({
+    async *[Symbol.asyncIterator]() {
+      const fallback: EventPosition = options.startFrom === "latest"
+        ? latestEventPosition
+        : earliestEventPosition;
+      const startPosition: Record<string, EventPosition> = {};
+      for (const partitionId of await partitionIdsOf(options, consumerGroup, start.abortSignal)) {
+        const done = start.positions[partitionId];
+        startPosition[partitionId] = done === undefined
+          ? fallback
+          : { sequenceNumber: done.sequenceNumber, isInclusive: false };
+      }
+      const stream = subscribeEvents<TweetEvent>({
+        connectionString: options.connectionString,
+        eventHubName: options.eventHubName,
+        consumerGroup,
+        maxBatchSize: options.maxBatchSize ?? 500,
+        maxWaitTimeInSeconds: options.maxWaitTimeInSeconds ?? 1,
+        startPosition,
+        decode: decodeTweetEvent,
+        deadLetters: options.deadLetters,
+        abortSignal: start.abortSignal,
+      });
+      try {
+        for await (const batch of stream) {
+          yield batch.events.map((e) => ({
+            partitionId: e.partitionId,
+            sequenceNumber: e.sequenceNumber,
+            offset: e.offset,
+            event: { timestamp: Date.parse(e.body.timestamp), favorite: e.body.favorite },
+          }));
         }
-      },
-    };
-  };
+      } finally {
+        await stream.close();
+      }
+    },
+  });
+}
+
+/** The hub's partition ids (every partition needs an explicit start position). */
+async function partitionIdsOf(
+  options: HubSourceOptions,
+  consumerGroup: string,
+  abortSignal: AbortSignal,
+): Promise<string[]> {
+  let client: EventHubConsumerClient | undefined;
+  try {
+    client = options.eventHubName === undefined
+      ? new EventHubConsumerClient(consumerGroup, options.connectionString)
+      : new EventHubConsumerClient(consumerGroup, options.connectionString, options.eventHubName);
+    return await client.getPartitionIds({ abortSignal });
+  } catch (error) {
+    throw toHubError(error, "read the event hub's partition ids");
+  } finally {
+    await client?.close().catch(() => undefined);
+  }
 }
 
 /** Progress after each committed micro-batch. */
@@ -267,16 +286,17 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeSummary> 
   const table = await HistoryTable.open(options.tablePath, options.tableOptions);
   const progress = await table.streamProgress(appId);
   const positions: Record<string, PartitionPosition> = { ...progress?.positions };
-  let maxEventTimeInMs = progress?.maxEventTimeInMs ?? null;
+  const maxEventTimeByPartition = { ...progress?.maxEventTimeByPartition };
   const graceInMs = options.graceInMs ?? 3_600_000;
-  const watermark = maxEventTimeInMs === null ? -Infinity : maxEventTimeInMs - graceInMs;
+  const maxTimes = Object.values(maxEventTimeByPartition);
+  const watermark = maxTimes.length === 0 ? -Infinity : Math.min(...maxTimes) - graceInMs;
   const openWindows: WindowRow[] = (await table.read()).filter((w) =>
     w.windowEnd.getTime() > watermark
   );
   const aggregator = new WindowAggregator({
     sizeInMs: options.sizeInMs,
     graceInMs,
-    initialState: { maxEventTimeInMs, openWindows },
+    initialState: { maxEventTimeByPartition, openWindows },
   });
   const firstBatchId = progress ? progress.batchId + 1 : 0;
   let batchId = firstBatchId;
@@ -315,14 +335,15 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeSummary> 
     }
     pending = [];
     if (fresh.length === 0) return;
-    const result = aggregator.add(fresh.map((item) => item.event));
-    maxEventTimeInMs = aggregator.snapshot().maxEventTimeInMs;
+    const result = aggregator.add(
+      fresh.map((item) => ({ ...item.event, partitionId: item.partitionId })),
+    );
     await writeLateEvents(options.tablePath, batchId, result.lateEvents);
     const streamProgress: StreamProgress = {
       appId,
       batchId,
       positions: next,
-      maxEventTimeInMs,
+      maxEventTimeByPartition: aggregator.snapshot().maxEventTimeByPartition,
     };
     const windows: WindowRow[] = result.windows.map(({ status: _status, ...row }) => row);
     const committed = await table.write(windows, { mode: "merge", progress: streamProgress });

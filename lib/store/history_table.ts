@@ -35,8 +35,8 @@ export interface StreamProgress {
   batchId: number;
   /** Partition id → last event consumed, for every partition seen so far. */
   positions: Record<string, PartitionPosition>;
-  /** Largest event time accepted so far (epoch ms), to restore the watermark. */
-  maxEventTimeInMs: number | null;
+  /** Largest event time accepted so far (epoch ms) per partition, to restore the watermark. */
+  maxEventTimeByPartition: Record<string, number>;
 }
 
 /** Options for {@linkcode HistoryTable.open}. */

@@ -4,6 +4,13 @@ export interface WindowEvent {
   timestamp: Date | number;
   /** Likes of the post; the value averaged per window. */
   favorite: number;
+  /**
+   * Source partition the event came from (e.g. the hub partition id). The watermark is the
+   * smallest, over the partitions seen, of each partition's largest event time, minus the
+   * grace; so a partition that lags behind the others does not make its own events late.
+   * Events without it share one partition.
+   */
+  partitionId?: string;
 }
 
 /**

@@ -10,8 +10,11 @@ import {
 
 /** The state of a {@linkcode WindowAggregator}: enough to resume after a restart. */
 export interface WindowAggregatorState {
-  /** Largest event time accepted so far (epoch ms), or null before the first event. */
-  maxEventTimeInMs: number | null;
+  /**
+   * Largest event time accepted so far (epoch ms) per source partition (`""` for events
+   * without `partitionId`); empty before the first event.
+   */
+  maxEventTimeByPartition: Record<string, number>;
   /** Windows not yet final. */
   openWindows: WindowRow[];
 }
@@ -25,7 +28,7 @@ export interface WindowAggregatorOptions {
   sizeInMs?: number;
   /**
    * How late an event may arrive, behind the largest event time seen, and still be counted
-   * into its window. The watermark is `maxEventTime - graceInMs`.
+   * into its window. The watermark is `min over partitions(largest event time) - graceInMs`.
    * @default {3600000} (1 hour)
    */
   graceInMs?: number;
@@ -68,7 +71,10 @@ interface Acc {
  * the watermark of the previous micro-batches; an event whose time is before that watermark is
  * late (reported in `lateEvents`, not counted). After the micro-batch the watermark becomes
  * `maxEventTime - graceInMs`, and every window whose `windowEnd <= watermark` is emitted as
- * `"final"`. Windows are half-open `[groupTime, windowEnd)` in UTC.
+ * `"final"`. Windows are half-open `[groupTime, windowEnd)` in UTC. With events that carry a
+ * `partitionId`, `maxEventTime` is the smallest of the partitions' largest event times (as
+ * Flink's per-partition watermarks), so one partition read ahead of the others (e.g. after a
+ * restart) does not turn the others' events late.
  *
  * Aggregates are exact for integer favorites (sums below 2^53): the same events give the same
  * windows as `aggregateWindows`, in any arrival order within the grace.
@@ -87,14 +93,21 @@ export class WindowAggregator {
   readonly sizeInMs: number;
   readonly graceInMs: number;
   #windows = new Map<number, Acc>();
-  #maxEventTimeInMs: number | null = null;
+  #maxByPartition = new Map<string, number>();
 
   constructor(options: WindowAggregatorOptions = {}) {
     this.sizeInMs = validateWindowSize(options.sizeInMs ?? DEFAULT_WINDOW_SIZE_IN_MS);
     this.graceInMs = validateGrace(options.graceInMs ?? DEFAULT_WINDOW_SIZE_IN_MS);
     const state = options.initialState;
     if (state) {
-      this.#maxEventTimeInMs = state.maxEventTimeInMs;
+      for (const [partition, time] of Object.entries(state.maxEventTimeByPartition)) {
+        if (!Number.isFinite(time)) {
+          throw new RangeError(
+            `Cannot restore window aggregator as initialState.maxEventTimeByPartition["${partition}"] must be a finite epoch ms: current value is ${time}`,
+          );
+        }
+        this.#maxByPartition.set(partition, time);
+      }
       for (const [i, row] of state.openWindows.entries()) {
         const start = row.groupTime.getTime();
         if (!Number.isFinite(start) || start % this.sizeInMs !== 0) {
@@ -109,11 +122,15 @@ export class WindowAggregator {
     }
   }
 
-  /** Event-time watermark: `maxEventTime - graceInMs`; null before the first event. */
+  /** Event-time watermark: `min over partitions(maxEventTime) - graceInMs`; null before the first event. */
   get watermark(): Date | null {
-    return this.#maxEventTimeInMs === null
-      ? null
-      : new Date(this.#maxEventTimeInMs - this.graceInMs);
+    const ms = this.#watermarkInMs();
+    return ms === -Infinity ? null : new Date(ms);
+  }
+
+  #watermarkInMs(): number {
+    if (this.#maxByPartition.size === 0) return -Infinity;
+    return Math.min(...this.#maxByPartition.values()) - this.graceInMs;
   }
 
   /** Windows not yet final, ordered by `groupTime`. */
@@ -123,19 +140,20 @@ export class WindowAggregator {
 
   /** A copy of the state, to resume with `initialState`. */
   snapshot(): WindowAggregatorState {
-    return { maxEventTimeInMs: this.#maxEventTimeInMs, openWindows: this.openWindows };
+    return {
+      maxEventTimeByPartition: Object.fromEntries(this.#maxByPartition),
+      openWindows: this.openWindows,
+    };
   }
 
   /** Adds one micro-batch of events; returns the changed and finalized windows. */
   add(events: Iterable<WindowEvent>): WindowAggregatorResult {
-    const watermarkInMs = this.#maxEventTimeInMs === null
-      ? -Infinity
-      : this.#maxEventTimeInMs - this.graceInMs;
+    const watermarkInMs = this.#watermarkInMs();
     const touched = new Set<number>();
     const lateEvents: LateEvent[] = [];
     const rejectedEvents: RejectedEvent[] = [];
     let acceptedCount = 0;
-    let maxTime = this.#maxEventTimeInMs ?? -Infinity;
+    const batchMax = new Map<string, number>();
     for (const event of events) {
       let time: number;
       let value: number;
@@ -171,12 +189,15 @@ export class WindowAggregator {
       }
       touched.add(start);
       acceptedCount++;
-      if (time > maxTime) maxTime = time;
+      const partition = typeof event.partitionId === "string" ? event.partitionId : "";
+      if (!(time <= batchMax.get(partition)!)) batchMax.set(partition, time);
     }
-    if (maxTime !== -Infinity) this.#maxEventTimeInMs = maxTime;
-    const newWatermark = this.#maxEventTimeInMs === null
-      ? -Infinity
-      : this.#maxEventTimeInMs - this.graceInMs;
+    for (const [partition, time] of batchMax) {
+      if (!(time <= this.#maxByPartition.get(partition)!)) {
+        this.#maxByPartition.set(partition, time);
+      }
+    }
+    const newWatermark = this.#watermarkInMs();
     const windows: EmittedWindow[] = [];
     for (const start of [...this.#windows.keys()].sort((a, b) => a - b)) {
       const final = start + this.sizeInMs <= newWatermark;

@@ -182,7 +182,7 @@ Deno.test("HistoryTable.streamProgress() returns the positions committed with th
       appId: "hub/$Default/history",
       batchId,
       positions: { "0": { sequenceNumber: seq, offset: String(seq * 10) } },
-      maxEventTimeInMs: T0 + seq,
+      maxEventTimeByPartition: { "0": T0 + seq },
     });
     await table.write([win(0, 4)], { progress: progress(0, 5) });
     await table.write([], { progress: progress(1, 9) });

@@ -84,6 +84,43 @@ Deno.test("WindowAggregator.add() judges a whole micro-batch against the previou
   ]);
 });
 
+Deno.test("WindowAggregator.add() holds the watermark at the partition that lags behind", () => {
+  const aggregator = new WindowAggregator({ graceInMs: H });
+  const first = aggregator.add([
+    { timestamp: T0 + 6 * H, favorite: 1, partitionId: "a" },
+    { timestamp: T0 + H, favorite: 2, partitionId: "b" },
+  ]);
+  assert.equal(first.watermark?.toISOString(), "2024-01-01T00:00:00.000Z");
+  const second = aggregator.add([{ timestamp: T0 + 30 * M, favorite: 3, partitionId: "b" }]);
+  assert.equal(second.lateEvents.length, 0);
+  assert.deepEqual(second.windows.map(strip), [["2024-01-01T00:00:00.000Z", 1, 3, "updated"]]);
+});
+
+Deno.test("WindowAggregator.add() judges events of a partition that is ahead against the slowest one", () => {
+  const aggregator = new WindowAggregator({ graceInMs: 0 });
+  aggregator.add([
+    { timestamp: T0 + 6 * H, favorite: 1, partitionId: "a" },
+    { timestamp: T0 + 2 * H, favorite: 2, partitionId: "b" },
+  ]);
+  const result = aggregator.add([{ timestamp: T0 + H, favorite: 3, partitionId: "a" }]);
+  assert.deepEqual(result.lateEvents.map((e) => e.watermark.toISOString()), [
+    "2024-01-01T02:00:00.000Z",
+  ]);
+});
+
+Deno.test("WindowAggregator.snapshot() keeps the largest event time of every partition", () => {
+  const aggregator = new WindowAggregator();
+  aggregator.add([
+    { timestamp: T0 + 6 * H, favorite: 1, partitionId: "a" },
+    { timestamp: T0 + 2 * H, favorite: 2, partitionId: "b" },
+    { timestamp: T0 + H, favorite: 2, partitionId: "b" },
+  ]);
+  assert.deepEqual(aggregator.snapshot().maxEventTimeByPartition, {
+    a: T0 + 6 * H,
+    b: T0 + 2 * H,
+  });
+});
+
 Deno.test("WindowAggregator.add() reports invalid events as rejected and counts the rest", () => {
   const aggregator = new WindowAggregator();
   const bad = { timestamp: "yesterday", favorite: 1 } as unknown as WindowEvent;
@@ -137,7 +174,10 @@ Deno.test("WindowAggregator() rejects an initial window that is not a window sta
     max: 1,
   };
   assert.throws(
-    () => new WindowAggregator({ initialState: { maxEventTimeInMs: T0, openWindows: [row] } }),
+    () =>
+      new WindowAggregator({
+        initialState: { maxEventTimeByPartition: { "": T0 }, openWindows: [row] },
+      }),
     /initialState\.openWindows\[0\]\.groupTime must be a window start for size 3600000 ms/,
   );
 });
