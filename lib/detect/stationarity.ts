@@ -191,7 +191,7 @@ export interface KpssResult {
 }
 
 /** Above this many multiply-adds the lag products come from one FFT autocorrelation. */
-const DIRECT_LAG_WORK = 1 << 21;
+const DIRECT_LAG_WORK = 1 << 22;
 
 /**
  * Lag products Σ_t r[t+i]·r[t] for i = 0..maxLag: directly for small work, else through the
