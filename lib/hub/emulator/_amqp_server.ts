@@ -8,6 +8,7 @@ import rhea from "rhea";
 import type { Hub } from "./_hub.ts";
 import { audiencePath, resourceCovers, verifySharedAccessSignature } from "./_sas.ts";
 import { parseStartFilter, type StartPosition } from "./_filter.ts";
+import { annotateMessage, insertDeliveryAnnotations, sectionBytes } from "./_amqp_splice.ts";
 import type { PartitionLog, PayloadBuilder, RecordMeta, StoredEvent } from "./partition_log.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -270,7 +271,7 @@ export class AmqpServer {
 
   #onSend(ctx: Any, target: SendTarget): void {
     const delivery = ctx.delivery;
-    let messages: Any[];
+    let builders: PayloadBuilder[];
     let partitionKey: string | undefined;
     try {
       if (ctx.format === BATCH_FORMAT) {
@@ -285,17 +286,23 @@ export class AmqpServer {
         }
         const envelope = rhea.message.decode(raw as Any) as Any;
         const body = envelope.body;
-        const sections: Uint8Array[] = body === undefined
+        const inner: Uint8Array[] = body === undefined
           ? []
           : body.multiple
           ? body.content
           : [body.content];
-        messages = sections.map((s) => rhea.message.decode(s as Any));
-        partitionKey = envelope.message_annotations?.[KEY_ANNOTATION] ??
-          messages[0]?.message_annotations?.[KEY_ANNOTATION];
+        partitionKey = envelope.message_annotations?.[KEY_ANNOTATION];
+        if (partitionKey === undefined && inner.length > 0) {
+          partitionKey = (rhea.message.decode(inner[0] as Any) as Any).message_annotations
+            ?.[KEY_ANNOTATION];
+        }
+        builders = inner.map((bytes) => (meta: RecordMeta) =>
+          annotateMessage(bytes, meta) ?? encodeStored(rhea.message.decode(bytes as Any), meta)
+        );
       } else if (ctx.format === 0 || ctx.format === undefined) {
-        messages = [ctx.message];
-        partitionKey = ctx.message?.message_annotations?.[KEY_ANNOTATION];
+        const message = ctx.message;
+        partitionKey = message?.message_annotations?.[KEY_ANNOTATION];
+        builders = [(meta: RecordMeta) => encodeStored(message, meta)];
       } else {
         this.#metrics.sendsRejected++;
         delivery.reject(error("amqp:not-implemented", `Unsupported message format ${ctx.format}.`));
@@ -309,12 +316,10 @@ export class AmqpServer {
       return;
     }
     const partition = target.partition ?? target.hub.choosePartition(partitionKey);
-    const builders: PayloadBuilder[] = messages.map((m) => (meta: RecordMeta) =>
-      encodeStored(m, meta)
-    );
+    const count = builders.length;
     target.hub.logs[partition].append(builders).then(
       () => {
-        this.#metrics.eventsReceived += messages.length;
+        this.#metrics.eventsReceived += count;
         delivery.accept();
       },
       (e: Error) => {
@@ -647,13 +652,15 @@ function encodeStored(message: Any, meta: RecordMeta): Uint8Array {
 }
 
 function withRuntimeMetrics(event: StoredEvent, log: PartitionLog, nowMs: number): Uint8Array {
-  const message = rhea.message.decode(event.payload as Any) as Any;
   const last = log.lastEvent();
-  message.delivery_annotations = {
-    last_enqueued_offset: last ? String(last.offset) : "-1",
-    last_enqueued_sequence_number: rhea.types.wrap_long(last ? last.sequenceNumber : -1),
-    last_enqueued_time_utc: new Date(last ? last.enqueuedTimeMs : 0),
-    runtime_info_retrieval_time_utc: new Date(nowMs),
-  };
-  return rhea.message.encode(message);
+  const encoded = rhea.message.encode({
+    delivery_annotations: {
+      last_enqueued_offset: last ? String(last.offset) : "-1",
+      last_enqueued_sequence_number: rhea.types.wrap_long(last ? last.sequenceNumber : -1),
+      last_enqueued_time_utc: new Date(last ? last.enqueuedTimeMs : 0),
+      runtime_info_retrieval_time_utc: new Date(nowMs),
+    },
+  } as Any);
+  const section = sectionBytes(encoded, 0x71);
+  return section ? insertDeliveryAnnotations(event.payload, section) : event.payload;
 }

@@ -258,11 +258,13 @@ Deno.test("startEmulator() reports last enqueued event properties when the consu
     try {
       await producer.sendBatch([0, 1, 2].map(tweet), { partitionId: "2" });
       let seen: number | undefined;
-      await new Promise<void>((resolve) => {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("no events within 5 s")), 5000);
         const sub = consumer.subscribe("2", {
           processEvents: async (events, context) => {
             if (events.length === 0) return;
             seen = context.lastEnqueuedEventProperties?.sequenceNumber;
+            clearTimeout(timer);
             await sub.close();
             resolve();
           },

@@ -1,0 +1,186 @@
+/**
+ * `./run bench hub`: Event Hubs through the local emulator, durable every batch (fsync "batch").
+ *
+ * 1. Baseline: the same events appended straight to one partition log (no AMQP), 1,000 per append.
+ * 2. Throughput: `--events` events of the tutorial's shape `{"timestamp": ISO, "favorite": int}`
+ *    from one EventSink through the emulator (4 partitions) to one EventHubConsumerClient.
+ * 3. Latency: `--rate` events/s for `--seconds` seconds; send-to-receive time of every event
+ *    (from `EventSink.enqueue()` to the consumer's handler), p50/p99.
+ *
+ * Targets from issue 5: >= 20,000 events/s sustained and p99 < 50 ms at 1,000 events/s.
+ * @module
+ */
+import fs from "node:fs";
+import path from "node:path";
+import os from "node:os";
+import { parseArgs } from "node:util";
+import { earliestEventPosition, EventHubConsumerClient, latestEventPosition } from "@azure/event-hubs";
+import { EventSink } from "@/hub";
+import { PartitionLog, startEmulator } from "@/hub/emulator";
+
+const encoder = new TextEncoder();
+
+function tweetBody(favorite: number): { timestamp: string; favorite: number } {
+  return { timestamp: new Date().toISOString(), favorite };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function baseline(dataDir: string, events: number): Promise<number> {
+  const log = PartitionLog.open(path.join(dataDir, "baseline"), { fsync: "batch" });
+  const start = performance.now();
+  for (let i = 0; i < events; i += 1000) {
+    const n = Math.min(1000, events - i);
+    const builders = Array.from({ length: n }, (_, k) => () =>
+      encoder.encode(JSON.stringify(tweetBody(i + k))));
+    await log.append(builders);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await log.close();
+  return events / seconds;
+}
+
+async function throughput(dataDir: string, events: number, maxBatchSize: number) {
+  const emulator = await startEmulator({ port: 0, dataDir: path.join(dataDir, "throughput") });
+  const consumer = new EventHubConsumerClient("$Default", emulator.connectionString);
+  let received = 0;
+  let lastReceivedAt = 0;
+  let done!: () => void;
+  const allReceived = new Promise<void>((resolve) => (done = resolve));
+  const subscription = consumer.subscribe({
+    processEvents: (batch) => {
+      received += batch.length;
+      lastReceivedAt = performance.now();
+      if (received >= events) done();
+      return Promise.resolve();
+    },
+    processError: (error) => {
+      console.error(`consumer error: ${error.message}`);
+      return Promise.resolve();
+    },
+  }, { startPosition: earliestEventPosition, maxBatchSize, maxWaitTimeInSeconds: 1 });
+  const sink = new EventSink(emulator.connectionString);
+  await sink.enqueue({ body: tweetBody(-1) });
+  await sink.flush();
+  const warm = received;
+  const start = performance.now();
+  for (let i = 0; i < events; i++) await sink.enqueue({ body: tweetBody(i) });
+  await sink.flush();
+  const sentAt = performance.now();
+  while (received < events + 1) {
+    await Promise.race([allReceived, new Promise((r) => setTimeout(r, 100))]);
+    if (performance.now() - sentAt > 60_000) break;
+  }
+  await sink.close();
+  await subscription.close();
+  await consumer.close();
+  await emulator.stop();
+  const endToEnd = received - warm;
+  return {
+    sendPerSecond: events / ((sentAt - start) / 1000),
+    endToEndPerSecond: endToEnd / ((lastReceivedAt - start) / 1000),
+    received: endToEnd,
+  };
+}
+
+async function latency(dataDir: string, rate: number, seconds: number) {
+  const emulator = await startEmulator({ port: 0, dataDir: path.join(dataDir, "latency") });
+  const consumer = new EventHubConsumerClient("$Default", emulator.connectionString);
+  const sentAt = new Map<number, number>();
+  const latencies: number[] = [];
+  const subscription = consumer.subscribe({
+    processEvents: (batch) => {
+      const now = performance.now();
+      for (const event of batch) {
+        const t = sentAt.get(event.body.favorite);
+        if (t !== undefined) latencies.push(now - t);
+      }
+      return Promise.resolve();
+    },
+    processError: () => Promise.resolve(),
+  }, { startPosition: latestEventPosition, maxBatchSize: 100, maxWaitTimeInSeconds: 1 });
+  const sink = new EventSink(emulator.connectionString);
+  // Warm up links on every partition before measuring.
+  for (let i = 0; i < 8; i++) await sink.enqueue({ body: tweetBody(-1) });
+  await sink.flush();
+  await new Promise((r) => setTimeout(r, 500));
+  const total = rate * seconds;
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    sentAt.set(i, performance.now());
+    await sink.enqueue({ body: tweetBody(i) });
+  }
+  await sink.flush();
+  const deadline = performance.now() + 5000;
+  while (latencies.length < total && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await sink.close();
+  await subscription.close();
+  await consumer.close();
+  await emulator.stop();
+  latencies.sort((a, b) => a - b);
+  return {
+    count: latencies.length,
+    expected: total,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1],
+  };
+}
+
+/** Runs the benchmark; resolves to the exit code (1 when a target is missed). */
+export async function main(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      events: { type: "string", default: "1000000" },
+      rate: { type: "string", default: "1000" },
+      seconds: { type: "string", default: "10" },
+      "max-batch-size": { type: "string", default: "100" },
+    },
+  });
+  const events = Number(values.events);
+  const rate = Number(values.rate);
+  const seconds = Number(values.seconds);
+  const maxBatchSize = Number(values["max-batch-size"]);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hubwatch-bench-hub-"));
+  try {
+    console.log(`bench hub: ${events} events, durable every batch (fsync "batch"), data in ${dataDir}`);
+    const base = await baseline(dataDir, events);
+    console.log(`baseline  partition log append (1,000/append): ${Math.round(base)} events/s`);
+    const t = await throughput(dataDir, events, maxBatchSize);
+    console.log(
+      `throughput EventSink -> emulator -> consumer (maxBatchSize ${maxBatchSize}): ${
+        Math.round(t.endToEndPerSecond)
+      } events/s end to end (${t.received} received; sends ${Math.round(t.sendPerSecond)} events/s)`,
+    );
+    console.log(
+      `  ratio to baseline ${(t.endToEndPerSecond / base).toFixed(3)}, to target 20,000/s ${
+        (t.endToEndPerSecond / 20_000).toFixed(2)
+      }`,
+    );
+    const l = await latency(dataDir, rate, seconds);
+    console.log(
+      `latency at ${rate} events/s for ${seconds} s: p50 ${l.p50.toFixed(1)} ms, p99 ${
+        l.p99.toFixed(1)
+      } ms, max ${l.max.toFixed(1)} ms (${l.count}/${l.expected} received; target p99 < 50 ms)`,
+    );
+    const ok = t.received === events && t.endToEndPerSecond >= 20_000 && l.p99 < 50 &&
+      l.count === l.expected;
+    console.log(ok ? "targets met" : "targets NOT met");
+    return ok ? 0 : 1;
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}
