@@ -1,4 +1,5 @@
 import pl from "nodejs-polars";
+import { encodeParquet, type ParquetNode } from "./_parquet_writer.ts";
 import type {
   AddAction,
   MetadataAction,
@@ -105,110 +106,117 @@ export function readCheckpoint(path: string): Omit<CheckpointActions, "protocol"
   return out;
 }
 
-const str = (name: string, values: (string | null | undefined)[]) =>
-  pl.Series(name, values.map((v) => v ?? null), pl.Utf8);
-const i64 = (name: string, values: (number | null | undefined)[]) =>
-  pl.Series(name, values.map((v) => v ?? null), pl.Int64);
-const i32 = (name: string, values: number[]) => pl.Series(name, values, pl.Int32);
-const bool = (name: string, values: boolean[]) => pl.Series(name, values, pl.Bool);
+const MAP = (name: string): ParquetNode => ({ kind: "map", name });
+const STR = (name: string): ParquetNode => ({ kind: "string", name });
+const I64 = (name: string): ParquetNode => ({ kind: "int64", name });
+const BOOL = (name: string): ParquetNode => ({ kind: "boolean", name });
 
-/** A `list<struct<key: string, value: string>>` column, one map per row (empty map → null). */
-function kvColumn(name: string, maps: (Record<string, string | null> | undefined)[]): pl.Series {
-  const rows: number[] = [];
-  const keys: string[] = [];
-  const values: (string | null)[] = [];
-  maps.forEach((map, i) => {
-    for (const [key, value] of Object.entries(map ?? {})) {
-      rows.push(i);
-      keys.push(key);
-      values.push(value);
-    }
-  });
-  const index = pl.DataFrame([pl.Series("row", maps.map((_, i) => i), pl.Int64)]);
-  const entries = pl.DataFrame([
-    pl.Series("row", rows, pl.Int64),
-    str("key", keys),
-    str("value", values),
-  ]);
-  const grouped = entries.groupBy("row").agg(
-    pl.struct([pl.col("key"), pl.col("value")]).alias(name),
-  );
-  return index.join(grouped, { on: "row", how: "left" }).sort("row").getColumn(name);
-}
+/** The checkpoint's Parquet schema: the Delta protocol's action structs (maps as Parquet MAP). */
+const CHECKPOINT_SCHEMA: ParquetNode[] = [
+  {
+    kind: "group",
+    name: "txn",
+    children: [STR("appId"), I64("version"), I64("lastUpdated")],
+  },
+  {
+    kind: "group",
+    name: "add",
+    children: [
+      STR("path"),
+      MAP("partitionValues"),
+      I64("size"),
+      I64("modificationTime"),
+      BOOL("dataChange"),
+      STR("stats"),
+      MAP("tags"),
+    ],
+  },
+  {
+    kind: "group",
+    name: "remove",
+    children: [
+      STR("path"),
+      I64("deletionTimestamp"),
+      BOOL("dataChange"),
+      BOOL("extendedFileMetadata"),
+      MAP("partitionValues"),
+      I64("size"),
+    ],
+  },
+  {
+    kind: "group",
+    name: "metaData",
+    children: [
+      STR("id"),
+      STR("name"),
+      STR("description"),
+      { kind: "group", name: "format", children: [STR("provider"), MAP("options")] },
+      STR("schemaString"),
+      { kind: "list", name: "partitionColumns" },
+      MAP("configuration"),
+      I64("createdTime"),
+    ],
+  },
+  {
+    kind: "group",
+    name: "protocol",
+    children: [{ kind: "int32", name: "minReaderVersion" }, {
+      kind: "int32",
+      name: "minWriterVersion",
+    }],
+  },
+];
 
 /**
- * Writes a single-part Parquet checkpoint with top-level struct columns `protocol`,
- * `metaData`, `txn`, `add`, `remove` (one action per row). Delta map fields
- * (`partitionValues`, `configuration`, `format.options`) are written as
- * `list<struct<key, value>>`, the physical layout of a Parquet MAP without its MAP annotation
- * (nodejs-polars has no map type).
+ * Writes a single-part Parquet checkpoint: one action per row, in top-level struct columns
+ * `txn`, `add`, `remove`, `metaData`, `protocol`, with the protocol's map fields
+ * (`partitionValues`, `tags`, `configuration`, `format.options`) as Parquet MAP columns.
  */
 export function writeCheckpoint(path: string, actions: CheckpointActions): void {
   const { protocol, metadata, txns, files, tombstones } = actions;
-  const parts: pl.DataFrame[] = [];
-  parts.push(
-    pl.DataFrame([
-      pl.DataFrame([
-        i32("minReaderVersion", [protocol.minReaderVersion]),
-        i32("minWriterVersion", [protocol.minWriterVersion]),
-      ]).toStruct("protocol"),
-    ]),
-  );
-  parts.push(
-    pl.DataFrame([
-      pl.DataFrame([
-        str("id", [metadata.id]),
-        str("name", [metadata.name ?? null]),
-        str("description", [metadata.description ?? null]),
-        pl.DataFrame([
-          str("provider", [metadata.format.provider]),
-          kvColumn("options", [metadata.format.options]),
-        ]).toStruct("format"),
-        str("schemaString", [metadata.schemaString]),
-        pl.Series("partitionColumns", [metadata.partitionColumns], pl.List(pl.Utf8)),
-        kvColumn("configuration", [metadata.configuration]),
-        i64("createdTime", [metadata.createdTime ?? null]),
-      ]).toStruct("metaData"),
-    ]),
-  );
-  if (txns.length > 0) {
-    parts.push(
-      pl.DataFrame([
-        pl.DataFrame([
-          str("appId", txns.map((t) => t.appId)),
-          i64("version", txns.map((t) => t.version)),
-          i64("lastUpdated", txns.map((t) => t.lastUpdated ?? null)),
-        ]).toStruct("txn"),
-      ]),
-    );
-  }
-  if (files.length > 0) {
-    parts.push(
-      pl.DataFrame([
-        pl.DataFrame([
-          str("path", files.map((f) => f.path)),
-          kvColumn("partitionValues", files.map((f) => f.partitionValues)),
-          i64("size", files.map((f) => f.size)),
-          i64("modificationTime", files.map((f) => f.modificationTime)),
-          bool("dataChange", files.map(() => false)),
-          str("stats", files.map((f) => f.stats ?? null)),
-        ]).toStruct("add"),
-      ]),
-    );
-  }
-  if (tombstones.length > 0) {
-    parts.push(
-      pl.DataFrame([
-        pl.DataFrame([
-          str("path", tombstones.map((r) => r.path)),
-          i64("deletionTimestamp", tombstones.map((r) => r.deletionTimestamp ?? null)),
-          bool("dataChange", tombstones.map(() => false)),
-          bool("extendedFileMetadata", tombstones.map(() => true)),
-          kvColumn("partitionValues", tombstones.map((r) => r.partitionValues ?? {})),
-          i64("size", tombstones.map((r) => r.size ?? null)),
-        ]).toStruct("remove"),
-      ]),
-    );
-  }
-  pl.concat(parts, { how: "diagonal" }).writeParquet(path, { compression: "snappy" });
+  const rows: Record<string, unknown>[] = [
+    {
+      protocol: {
+        minReaderVersion: protocol.minReaderVersion,
+        minWriterVersion: protocol.minWriterVersion,
+      },
+    },
+    {
+      metaData: {
+        id: metadata.id,
+        name: metadata.name ?? null,
+        description: metadata.description ?? null,
+        format: { provider: metadata.format.provider, options: metadata.format.options },
+        schemaString: metadata.schemaString,
+        partitionColumns: metadata.partitionColumns,
+        configuration: metadata.configuration,
+        createdTime: metadata.createdTime ?? null,
+      },
+    },
+    ...txns.map((t) => ({
+      txn: { appId: t.appId, version: t.version, lastUpdated: t.lastUpdated ?? null },
+    })),
+    ...files.map((f) => ({
+      add: {
+        path: f.path,
+        partitionValues: f.partitionValues,
+        size: f.size,
+        modificationTime: f.modificationTime,
+        dataChange: false,
+        stats: f.stats ?? null,
+        tags: f.tags ?? null,
+      },
+    })),
+    ...tombstones.map((r) => ({
+      remove: {
+        path: r.path,
+        deletionTimestamp: r.deletionTimestamp ?? null,
+        dataChange: false,
+        extendedFileMetadata: true,
+        partitionValues: r.partitionValues ?? {},
+        size: r.size ?? null,
+      },
+    })),
+  ];
+  Deno.writeFileSync(path, encodeParquet(CHECKPOINT_SCHEMA, rows));
 }

@@ -478,8 +478,9 @@ export class HistoryTable {
 
   /**
    * Deletes data files the latest version no longer references, once they were removed (or,
-   * for files never committed, written) more than `retentionInMs` ago. Older versions that
-   * referenced them can no longer be read afterwards.
+   * for files never committed, written) more than `retentionInMs` ago, and temporary files a
+   * writer killed mid-commit left in `_delta_log`. Older versions that referenced deleted data
+   * files can no longer be read afterwards.
    */
   async vacuum(options: VacuumOptions = {}): Promise<VacuumResult> {
     const retentionInMs = options.retentionInMs ?? 7 * DAY_IN_MS;
@@ -506,6 +507,14 @@ export class HistoryTable {
       if (time > cutoff) continue;
       if (!options.dryRun) await Deno.remove(file);
       deletedFiles.push(rel);
+    }
+    // Temporary commit and checkpoint files left by writers killed mid-commit.
+    for await (const entry of Deno.readDir(logDir(this.path))) {
+      if (!entry.isFile || !entry.name.startsWith(".") || !entry.name.endsWith(".tmp")) continue;
+      const file = join(logDir(this.path), entry.name);
+      if (((await Deno.stat(file)).mtime?.getTime() ?? 0) > cutoff) continue;
+      if (!options.dryRun) await Deno.remove(file);
+      deletedFiles.push(`_delta_log/${entry.name}`);
     }
     return { deletedFiles: deletedFiles.sort() };
   }

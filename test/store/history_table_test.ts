@@ -251,6 +251,19 @@ Deno.test("HistoryTable.vacuum() deletes files removed longer ago than the reten
   }, { now: () => now });
 });
 
+Deno.test("HistoryTable.vacuum() deletes temporary commit files left by a killed writer", async () => {
+  await withTable(async (table, path) => {
+    await table.write([win(0, 1)]);
+    const tmp = `${path}/_delta_log/.00000000000000000002.json.dead.tmp`;
+    await Deno.writeTextFile(tmp, '{"add":{"pa');
+    assert.deepEqual(await table.vacuum({ retentionInMs: 0 }), {
+      deletedFiles: ["_delta_log/.00000000000000000002.json.dead.tmp"],
+    });
+    await assert.rejects(Deno.stat(tmp), Deno.errors.NotFound);
+    assert.deepEqual(await table.read(), [win(0, 1)]);
+  });
+});
+
 Deno.test("HistoryTable.vacuum() in a dry run deletes nothing", async () => {
   await withTable(async (table, path) => {
     const first = await table.write([win(0, 1)], { mode: "complete" });
