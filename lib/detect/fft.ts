@@ -384,8 +384,10 @@ function forward(re: Float64Array, im: Float64Array): ComplexArray {
  * @example
  * ```ts
  * import { fft } from "./fft.ts";
+ * import assert from "node:assert/strict";
  * const { re, im } = fft([1, 2, 3, 4]);
- * // re = [10, -2, -2, -2], im = [0, 2, 0, -2]
+ * assert.deepEqual(Array.from(re), [10, -2, -2, -2]);
+ * assert.deepEqual(Array.from(im), [0, 2, 0, -2]);
  * ```
  */
 export function fft(re: ArrayLike<number>, im?: ArrayLike<number>): ComplexArray {

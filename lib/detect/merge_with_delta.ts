@@ -19,6 +19,13 @@ const MAX_DELTA = 2;
  * from index k on, with the first of them repeated k + 1 times in front.
  *
  * @throws {RangeError} when k is not an integer in [0, len(v) − 2]
+ *
+ * @example
+ * ```ts
+ * import { deltaSeries } from "./merge_with_delta.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(Array.from(deltaSeries(0, [1, 4, 9, 16, 25])), [3, 3, 5, 7, 9]);
+ * ```
  */
 export function deltaSeries(k: number, v: ArrayLike<number>): Float64Array {
   const n = v.length;

@@ -59,6 +59,14 @@ export function normalCdf(x: number): number {
 /**
  * MacKinnon's approximate p-value of an ADF statistic for one series with a constant (§9.2
  * MACKINNON_C): 1 above 2.74, 0 below −18.83, otherwise Φ of a Horner-evaluated polynomial.
+ *
+ * @example
+ * ```ts
+ * import { mackinnonPValue } from "./stationarity.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(mackinnonPValue(-1.61), 0.4779756525941893);
+ * assert.equal(mackinnonPValue(3.0), 1.0);
+ * ```
  */
 export function mackinnonPValue(tau: number): number {
   const coef = MACKINNON_ADF_PVALUE.c;

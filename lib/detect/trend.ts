@@ -82,6 +82,15 @@ export function aglet(s: ArrayLike<number>, w: number, options: AgletOptions = {
  *
  * @param x The series.
  * @param period The seasonal period; `undefined` guesses it with {@linkcode guessPeriod}.
+ *
+ * @example
+ * ```ts
+ * import { splineTrend } from "./trend.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(Array.from(splineTrend([1, 2, 3, 4, 5])), [3, 3, 3, 3, 3]);
+ * const t = splineTrend([1, 3, 2, 4, 3, 5, 4, 6, 5, 7, 6, 8], 0);
+ * assert.equal(t[2], 2.89891238436315);
+ * ```
  */
 export function splineTrend(x: ArrayLike<number>, period?: number): Float64Array {
   const n = x.length;
