@@ -161,6 +161,21 @@ const HISTORY_COLUMNS = HISTORY_SCHEMA.map((f) => f.name);
  * link to `NNNNNNNNNNNNNNNNNNNN.json`, which fails if the version exists. A writer that loses
  * the race re-reads the table and retries, so concurrent commits never lose an update, and a
  * process killed at any point leaves either the whole commit or none of it.
+ *
+ * @example
+ * ```ts
+ * import { HistoryTable } from "./history_table.ts";
+ * const dir = await Deno.makeTempDir();
+ * const table = await HistoryTable.open(`${dir}/history`);
+ * const hour = (h: number) => new Date(Date.UTC(2024, 0, 1, h));
+ * await table.write([
+ *   { groupTime: hour(0), windowEnd: hour(1), average: 2, count: 3, sum: 6, max: 4 },
+ * ]);
+ * const rows = await table.read();
+ * console.assert(rows.length === 1 && rows[0].average === 2);
+ * console.assert((await table.read({ version: 0 })).length === 0);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export class HistoryTable {
   /** Table root folder. */
@@ -226,6 +241,12 @@ export class HistoryTable {
       ]); // false: another process created it first; fine.
     }
     const snapshot = await loadDeltaSnapshot(path);
+    const { minReaderVersion, minWriterVersion } = snapshot.protocol;
+    if (minReaderVersion > 1 || minWriterVersion > 2) {
+      throw new DeltaProtocolError(
+        `Cannot open ${path} as a history table as its protocol must be at most reader 1 / writer 2: current value is reader ${minReaderVersion} / writer ${minWriterVersion}`,
+      );
+    }
     assertHistorySchema(path, snapshot);
     const configured = Number(snapshot.metadata.configuration["delta.checkpointInterval"]);
     return new HistoryTable(path, {
