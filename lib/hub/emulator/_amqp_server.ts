@@ -4,6 +4,7 @@
  * link credit, owner level (epoch) and runtime metrics.
  * @module
  */
+import { Buffer } from "node:buffer";
 import rhea from "rhea";
 import type { Hub } from "./_hub.ts";
 import { audiencePath, resourceCovers, verifySharedAccessSignature } from "./_sas.ts";
@@ -65,6 +66,7 @@ interface ConnectionState {
   /** Authorized audience paths and their expiry (ms). */
   claims: Map<string, number>;
   receivers: Set<ReceiverEntry>;
+  heartbeat?: ReturnType<typeof setInterval>;
 }
 
 function error(condition: string, description: string) {
@@ -140,6 +142,7 @@ export class AmqpServer {
       });
       this.#server = server;
       server.on("connection", (socket: Any) => {
+        coalesceWrites(socket);
         this.#sockets.add(socket);
         socket.on("close", () => this.#sockets.delete(socket));
       });
@@ -177,13 +180,31 @@ export class AmqpServer {
 
   #onConnectionOpen(ctx: Any): void {
     this.#metrics.connectionsOpened++;
-    this.#state(ctx.connection);
+    const state = this.#state(ctx.connection);
+    // rhea re-arms a heartbeat timer on every frame it writes; at tens of thousands of frames per
+    // second that dominates. Send the empty frames the client's idle timeout asks for from one
+    // interval timer per connection instead.
+    const open = ctx.connection.remote?.open;
+    const idle = Number(open?.idle_time_out ?? 0);
+    if (idle > 0) {
+      open.idle_time_out = undefined;
+      const connection = ctx.connection;
+      state.heartbeat = setInterval(() => {
+        try {
+          if (connection.is_open()) connection._write_frame();
+        } catch {
+          // The connection is closing; its state is dropped on disconnect.
+        }
+      }, Math.max(1, Math.floor(idle / 2)));
+      Deno.unrefTimer(state.heartbeat);
+    }
   }
 
   #dropConnection(connection: Any): void {
     const state = this.#connections.get(connection);
     if (!state) return;
     this.#connections.delete(connection);
+    if (state.heartbeat !== undefined) clearInterval(state.heartbeat);
     for (const entry of state.receivers) this.#removeEntry(entry);
   }
 
@@ -605,7 +626,8 @@ export class AmqpServer {
   /** Closes every connection and the listener. */
   async close(): Promise<void> {
     for (const entry of [...this.#groups.values()].flatMap((s) => [...s])) this.#removeEntry(entry);
-    for (const connection of this.#connections.keys()) {
+    for (const [connection, state] of this.#connections) {
+      if (state.heartbeat !== undefined) clearInterval(state.heartbeat);
       try {
         connection.close();
       } catch {
@@ -620,6 +642,43 @@ export class AmqpServer {
       await new Promise<void>((resolve) => this.#server.close(() => resolve()));
     }
   }
+}
+
+/**
+ * rhea writes every frame with its own `socket.write`; gather the frames written in one tick into
+ * one write (order kept: any other write or `end()` flushes the gathered frames first).
+ */
+function coalesceWrites(socket: Any): void {
+  const write = socket.write.bind(socket);
+  const end = socket.end.bind(socket);
+  let queue: Uint8Array[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (queue.length === 0 || socket.destroyed) {
+      queue = [];
+      return;
+    }
+    const chunks = queue;
+    queue = [];
+    write(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+  };
+  socket.write = (chunk: Any, ...rest: Any[]) => {
+    if (rest.length > 0 || !(chunk instanceof Uint8Array)) {
+      flush();
+      return write(chunk, ...rest);
+    }
+    queue.push(chunk);
+    if (!scheduled) {
+      scheduled = true;
+      queueMicrotask(flush);
+    }
+    return true;
+  };
+  socket.end = (...args: Any[]) => {
+    flush();
+    return end(...args);
+  };
 }
 
 function startSequenceNumber(log: PartitionLog, start: StartPosition): number {
