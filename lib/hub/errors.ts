@@ -141,7 +141,9 @@ export function toHubError(error: unknown, action: string): HubError {
   } else if (error instanceof TypeError || error instanceof RangeError) {
     code = "InvalidArgument";
   }
-  if (code !== "Aborted" && typeof sdkRetryable === "boolean") retryable = sdkRetryable;
+  // Codes hubwatch knows follow its table (the SDK calls UnauthorizedError retryable, yet a
+  // wrong key never heals); for anything else the SDK's own flag decides.
+  if (code === "Unknown" && typeof sdkRetryable === "boolean") retryable = sdkRetryable;
 
   const via = sdkCode ? ` (${sdkCode})` : "";
   return new HubError(`Cannot ${action} as Event Hubs failed${via}: ${detail}`, code, retryable, {

@@ -40,9 +40,14 @@ Deno.test("toHubError() maps a refused connection to Unavailable, retryable", ()
   assert.deepEqual([error.code, error.retryable], ["Unavailable", true]);
 });
 
-Deno.test("toHubError() keeps the SDK's retryable flag over the table", () => {
-  const error = toHubError(sdkError("ServiceUnavailableError", false), "send");
-  assert.deepEqual([error.code, error.retryable], ["Unavailable", false]);
+Deno.test("toHubError() keeps UnauthorizedError not retryable although the SDK says retryable", () => {
+  const error = toHubError(sdkError("UnauthorizedError", true), "send");
+  assert.deepEqual([error.code, error.retryable], ["Unauthorized", false]);
+});
+
+Deno.test("toHubError() takes the SDK's retryable flag for an unknown SDK code", () => {
+  const error = toHubError(sdkError("SomeNewError", true), "send");
+  assert.deepEqual([error.code, error.retryable], ["Unknown", true]);
 });
 
 Deno.test("toHubError() maps AbortError to Aborted, never retryable", () => {

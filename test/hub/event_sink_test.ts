@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
-import type { CreateBatchOptions, EventData, EventDataBatch } from "@azure/event-hubs";
+import {
+  type CreateBatchOptions,
+  earliestEventPosition,
+  type EventData,
+  type EventDataBatch,
+  EventHubConsumerClient,
+} from "@azure/event-hubs";
 import { EventSink, type EventSinkProducer } from "../../lib/hub/event_sink.ts";
 import { HubError } from "../../lib/hub/errors.ts";
+import { tweetBody, withEmulator } from "./_helpers.ts";
 
 interface SentBatch {
   options: CreateBatchOptions;
@@ -257,5 +264,73 @@ Deno.test("EventSink rejects an empty connection string", () => {
     name: "TypeError",
     message:
       'Cannot create event sink as connectionString must be a non-empty string: current value is ""',
+  });
+});
+
+Deno.test("EventSink sends to the emulator: events with one partition key share a partition", async () => {
+  await withEmulator(async (emulator) => {
+    const sink = new EventSink(emulator.connectionString, { lingerInMs: 5 });
+    for (let i = 0; i < 40; i++) {
+      await sink.enqueue({ body: tweetBody(i) }, { partitionKey: `k${i % 4}` });
+    }
+    await sink.close();
+    assert.deepEqual(sink.stats, {
+      enqueued: 40,
+      sent: 40,
+      failed: 0,
+      batches: 4,
+      retries: 0,
+      pending: 0,
+    });
+    const consumer = new EventHubConsumerClient("$Default", emulator.connectionString);
+    try {
+      const partitionOf = new Map<string, Set<string>>();
+      let total = 0;
+      for (const partitionId of await consumer.getPartitionIds()) {
+        const properties = await consumer.getPartitionProperties(partitionId);
+        if (properties.isEmpty) continue;
+        total += properties.lastEnqueuedSequenceNumber + 1;
+      }
+      assert.equal(total, 40);
+      const { promise, resolve } = Promise.withResolvers<void>();
+      let seen = 0;
+      const subscription = consumer.subscribe({
+        processEvents: (events, context) => {
+          for (const event of events) {
+            const keys = partitionOf.get(event.partitionKey!) ?? new Set();
+            keys.add(context.partitionId);
+            partitionOf.set(event.partitionKey!, keys);
+          }
+          seen += events.length;
+          if (seen === 40) resolve();
+          return Promise.resolve();
+        },
+        processError: () => Promise.resolve(),
+      }, { startPosition: earliestEventPosition, maxWaitTimeInSeconds: 0.2 });
+      await promise;
+      await subscription.close();
+      assert.deepEqual([...partitionOf.values()].map((s) => s.size), [1, 1, 1, 1]);
+    } finally {
+      await consumer.close();
+    }
+  });
+});
+
+Deno.test("EventSink.flush() throws Unauthorized for a wrong key, without retrying", async () => {
+  await withEmulator(async (emulator) => {
+    const wrongKey = emulator.connectionString.replace(
+      /SharedAccessKey=[^;]+/,
+      "SharedAccessKey=d3Jvbmcta2V5",
+    );
+    const sink = new EventSink(wrongKey, { lingerInMs: 5 });
+    await sink.enqueue({ body: tweetBody(1) });
+    await assert.rejects(() => sink.flush(), (error: unknown) => {
+      assert.ok(error instanceof HubError);
+      assert.equal(error.code, "Unauthorized");
+      assert.equal(error.sdkCode, "UnauthorizedError");
+      return true;
+    });
+    assert.deepEqual([sink.stats.failed, sink.stats.retries], [1, 0]);
+    await sink.close();
   });
 });

@@ -160,11 +160,12 @@ Deno.test("subscribeEvents() dead-letters malformed bodies and keeps reading", a
       for await (const batch of stream) {
         received.push(...batch.events.map((e) => e.body.favorite));
         if (received.length === 1) {
-          assert.equal(stream.stats.deadLettered, 3);
           await producer.sendBatch([{ body: tweetBody(1) }], { partitionId: "1" });
         }
         if (received.length === 2) break;
       }
+      // Event 1 follows the bad ones in partition 1: they were all dead-lettered before it.
+      assert.equal(stream.stats.deadLettered, 3);
       await producer.close();
       await deadLetters.close();
       assert.deepEqual(received, [0, 1]);
@@ -256,4 +257,38 @@ Deno.test("subscribeEvents() rejects maxBatchSize 0", () => {
         "Cannot subscribe to events as maxBatchSize must be a positive integer: current value is 0",
     },
   );
+});
+
+Deno.test("subscribeEvents() reports OwnershipLost when a higher owner level takes the partition", async () => {
+  await withEmulator(async (emulator) => {
+    const errors: HubError[] = [];
+    const { promise: lost, resolve } = Promise.withResolvers<void>();
+    const low = subscribeEvents({
+      connectionString: emulator.connectionString,
+      partitionId: "0",
+      ownerLevel: 1,
+      ...fast,
+    }, {
+      processEvents() {},
+      processError(error) {
+        if (error instanceof HubError) errors.push(error);
+        if (error instanceof HubError && error.code === "OwnershipLost") resolve();
+      },
+    });
+    const received = Promise.withResolvers<void>();
+    const high = subscribeEvents({
+      connectionString: emulator.connectionString,
+      partitionId: "0",
+      ownerLevel: 2,
+      ...fast,
+    }, { processEvents: () => received.resolve() });
+    // Both readers are attached once the high one receives an event.
+    await sendTweets(emulator.connectionString, 0, 1);
+    await lost;
+    await low.close();
+    await high.close();
+    assert.equal(errors[0].code, "OwnershipLost");
+    assert.equal(errors[0].sdkCode, "ReceiverDisconnectedError");
+    assert.equal(errors[0].retryable, false);
+  });
 });
