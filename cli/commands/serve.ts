@@ -6,7 +6,12 @@
 import { parseArgs } from "node:util";
 import { type Command, UsageError } from "../command.ts";
 import { ConfigError, loadConfig } from "@/config";
-import { createDetectorApp, DEFAULT_MAX_BODY_BYTES, type DetectorLogEntry } from "@/server";
+import {
+  createDetectorApp,
+  DEFAULT_MAX_BODY_BYTES,
+  DetectionPool,
+  type DetectorLogEntry,
+} from "@/server";
 
 const help = `Usage: ./run serve [options]
 
@@ -23,6 +28,8 @@ Options:
   --port N               TCP port; 0 picks a free one                     (default 5000)
   --key KEY              an accepted subscription key, repeatable (added to ANOMALY_DETECTOR_KEY)
   --max-body-bytes N     largest accepted request body                    (default ${DEFAULT_MAX_BODY_BYTES})
+  --workers N            detection worker threads; 0 runs detection on the serving thread
+                                                                          (default: number of cores)
   --quiet                log only failures (HTTP 5xx), not every request
 
 Examples:
@@ -70,6 +77,7 @@ export const serveCommand: Command = {
           key: { type: "string", multiple: true, default: [] },
           "max-body-bytes": { type: "string", default: String(DEFAULT_MAX_BODY_BYTES) },
           quiet: { type: "boolean", default: false },
+          workers: { type: "string", default: String(navigator.hardwareConcurrency) },
         },
       }));
     } catch (cause) {
@@ -82,6 +90,7 @@ export const serveCommand: Command = {
       0,
       Number.MAX_SAFE_INTEGER,
     );
+    const workers = integer("--workers", values.workers, 0, 256);
     if (values.key.some((k) => k.trim() === "")) {
       throw new UsageError("--key must not be empty");
     }
@@ -95,9 +104,11 @@ export const serveCommand: Command = {
     }
     const subscriptionKeys = [...new Set([...configKeys, ...values.key])];
     const quiet = values.quiet;
+    using pool = workers > 0 ? new DetectionPool({ size: workers }) : undefined;
     const app = createDetectorApp({
       subscriptionKeys,
       maxBodyBytes,
+      pool,
       onLog: (entry) => {
         if (entry.level === "error") {
           console.error(logLine(entry));

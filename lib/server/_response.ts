@@ -5,7 +5,17 @@ export function jsonResponse(
   requestId: string,
   headers: Record<string, string> = {},
 ): Response {
-  return new Response(JSON.stringify(body), {
+  return jsonTextResponse(status, JSON.stringify(body), requestId, headers);
+}
+
+/** Like {@linkcode jsonResponse} for a body that is already JSON text. */
+export function jsonTextResponse(
+  status: number,
+  json: string,
+  requestId: string,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(json, {
     status,
     headers: { ...headers, "content-type": "application/json", "apim-request-id": requestId },
   });

@@ -1,15 +1,13 @@
 import * as detect from "@/detect";
-import type {
-  ApiVersion,
-  ChangePointDetectResponse,
-  DetectOptions,
-  EntireDetectResponse,
-  LastDetectResponse,
-} from "@/detect";
+import type { ApiVersion } from "@/detect";
 import { bodyLimit, DEFAULT_MAX_BODY_BYTES } from "./body_limit.ts";
 import { DetectorHttpError, errorToResponse } from "./error_mapping.ts";
 import { compose, type Middleware, type RequestContext } from "./middleware.ts";
-import { jsonResponse } from "./_response.ts";
+import { jsonTextResponse } from "./_response.ts";
+import { type DetectorEngine, detectToJson } from "./_detect_body.ts";
+import type { DetectionPool } from "./detection_pool.ts";
+
+export type { DetectorEngine };
 import { apiVersionOfPath, matchDetectRoute } from "./_routes.ts";
 import { subscriptionKeyAuth } from "./subscription_key_auth.ts";
 
@@ -17,13 +15,6 @@ import { subscriptionKeyAuth } from "./subscription_key_auth.ts";
 export interface DetectorApp {
   /** Answers one request; never rejects. */
   fetch(request: Request): Promise<Response>;
-}
-
-/** The detection engine the app serves (by default the in-process engine of `lib/detect`). */
-export interface DetectorEngine {
-  detectEntireSeries(request: unknown, options?: DetectOptions): EntireDetectResponse;
-  detectLastPoint(request: unknown, options?: DetectOptions): LastDetectResponse;
-  detectChangePoint(request: unknown, options?: DetectOptions): ChangePointDetectResponse;
 }
 
 /** One access-log entry, handed to {@linkcode DetectorAppOptions.onLog} after each response. */
@@ -63,10 +54,16 @@ export interface DetectorAppOptions {
    */
   onLog?: (entry: DetectorLogEntry) => void;
   /**
-   * The engine to serve.
+   * The engine to run in process (tests inject fakes). Not together with `pool`.
    * @default {the in-process engine of lib/detect}
    */
   engine?: DetectorEngine;
+  /**
+   * Runs detection in these worker threads instead of in process, so that a server uses every
+   * core. The caller owns the pool and closes it after the server. Not together with `engine`.
+   * @default {undefined}
+   */
+  pool?: DetectionPool;
 }
 
 /** Media types read as JSON; `text/plain` is what `fetch` sends for a string body by default. */
@@ -83,7 +80,13 @@ const JSON_MEDIA_TYPES = new Set(["application/json", "text/json", "text/plain"]
  * ```
  */
 export function createDetectorApp(options: DetectorAppOptions = {}): DetectorApp {
+  if (options.engine !== undefined && options.pool !== undefined) {
+    throw new TypeError(
+      "Cannot create detector app as engine and pool exclude each other: both were given",
+    );
+  }
   const engine = options.engine ?? detect;
+  const pool = options.pool;
   const onLog = options.onLog;
   const keys = options.subscriptionKeys ?? [];
   const middlewares: Middleware[] = [];
@@ -92,7 +95,15 @@ export function createDetectorApp(options: DetectorAppOptions = {}): DetectorApp
     routeDetect,
     acceptJsonOnly,
     bodyLimit({ maxBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }),
-    (_request, context) => Promise.resolve(runDetection(engine, context)),
+    async (_request, context) => {
+      const operation = context.operation!;
+      const apiVersion = context.apiVersion as ApiVersion;
+      const body = context.body ?? new Uint8Array(0);
+      const json = pool === undefined
+        ? detectToJson(engine, operation, apiVersion, body)
+        : await pool.run(operation, apiVersion, body);
+      return jsonTextResponse(200, json, context.requestId);
+    },
   );
   const chain = compose(middlewares);
 
@@ -176,41 +187,3 @@ const acceptJsonOnly: Middleware = (request, _context, next) => {
   }
   return next();
 };
-
-const decoder = new TextDecoder("utf-8", { fatal: true });
-
-/** Parses the body as the engine reads JSON (integer fields classified by their literal). */
-function parseJsonBody(body: Uint8Array): unknown {
-  try {
-    return detect.parseRequestText(decoder.decode(body));
-  } catch (error) {
-    throw new DetectorHttpError(
-      400,
-      "InvalidJsonFormat",
-      body.byteLength === 0
-        ? "The request body is empty; send a JSON object."
-        : "The request body is not valid JSON.",
-      { cause: error },
-    );
-  }
-}
-
-function runDetection(engine: DetectorEngine, context: RequestContext): Response {
-  const request = parseJsonBody(context.body ?? new Uint8Array(0));
-  const options = { apiVersion: context.apiVersion as ApiVersion };
-  let result: unknown;
-  switch (context.operation) {
-    case "entire":
-      result = engine.detectEntireSeries(request, options);
-      break;
-    case "last":
-      result = engine.detectLastPoint(request, options);
-      break;
-    case "changepoint":
-      result = engine.detectChangePoint(request, options);
-      break;
-    default:
-      throw new Error(`Cannot run detection as the route has no operation: ${context.operation}`);
-  }
-  return jsonResponse(200, result, context.requestId);
-}

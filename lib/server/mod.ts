@@ -8,4 +8,5 @@ export * from "./error_mapping.ts";
 export * from "./middleware.ts";
 export * from "./body_limit.ts";
 export * from "./subscription_key_auth.ts";
+export * from "./detection_pool.ts";
 export { API_VERSIONS } from "./_routes.ts";
