@@ -55,14 +55,11 @@ async function extractNotebookCode(): Promise<string[]> {
     const nb = JSON.parse(
       await Deno.readTextFile(`${ROOT}notebooks/${entry.name}`),
     );
-    const parts =
-      (nb.cells as { cell_type: string; source: string | string[] }[])
-        .filter((c) => c.cell_type === "code")
-        .map((c, i) =>
-          `// --- cell ${i + 1}\n${
-            Array.isArray(c.source) ? c.source.join("") : c.source
-          }`
-        );
+    const parts = (nb.cells as { cell_type: string; source: string | string[] }[])
+      .filter((c) => c.cell_type === "code")
+      .map((c, i) =>
+        `// --- cell ${i + 1}\n${Array.isArray(c.source) ? c.source.join("") : c.source}`
+      );
     const file = `${dir}/${entry.name.replace(/\.ipynb$/, "")}.ts`;
     await Deno.writeTextFile(
       file,
@@ -102,9 +99,7 @@ async function staticChecks(): Promise<StepResult> {
   let passed = 0;
   let failed = 0;
   heading("format check (deno fmt --check)");
-  (await run(DENO, ["fmt", "--check"], { quiet: true })).code === 0
-    ? passed++
-    : failed++;
+  (await run(DENO, ["fmt", "--check"], { quiet: true })).code === 0 ? passed++ : failed++;
   heading("lint (deno lint)");
   (await run(DENO, ["lint"], { quiet: true })).code === 0 ? passed++ : failed++;
   heading(
@@ -155,8 +150,7 @@ async function unitTests(
   const cases = [
     ...xml.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g),
   ];
-  let failed =
-    cases.filter((m) => /<failure\b|<error\b/.test(m[2] ?? "")).length;
+  let failed = cases.filter((m) => /<failure\b|<error\b/.test(m[2] ?? "")).length;
   const passed = cases.length - failed;
   if (code !== 0 && failed === 0) failed = 1; // e.g. a file that failed to load, or leaked resources
   return { passed, failed };
@@ -164,9 +158,7 @@ async function unitTests(
 
 async function notebooks(): Promise<StepResult> {
   heading("notebooks (tools/nbrun.py)");
-  const files = (await listFiles(`${ROOT}notebooks`, ".ipynb")).map((f) =>
-    f.slice(ROOT.length)
-  );
+  const files = (await listFiles(`${ROOT}notebooks`, ".ipynb")).map((f) => f.slice(ROOT.length));
   if (files.length === 0) return { passed: 0, failed: 0 };
   const { output } = await run("/usr/bin/python3", [
     `${ROOT}tools/nbrun.py`,

@@ -14,7 +14,7 @@ Options:
   --host ADDR         address to bind (default 127.0.0.1)
   --notebook-dir DIR  folder the UI opens (default notebooks)`;
 
-async function freePort(host: string): Promise<number> {
+function freePort(host: string): number {
   const listener = Deno.listen({ hostname: host, port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();
@@ -62,7 +62,7 @@ export const jupyterCommand: Command = {
       );
     }
     const host = values.host!;
-    const port = requested === 0 ? await freePort(host) : requested;
+    const port = requested === 0 ? freePort(host) : requested;
     const token = crypto.randomUUID().replaceAll("-", "");
     const child = new Deno.Command("jupyter", {
       args: [
