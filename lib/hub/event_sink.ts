@@ -385,7 +385,9 @@ export class EventSink {
     }
     if (route.drainScheduled || route.buffer.length === 0) return;
     route.drainScheduled = true;
-    route.tail = route.tail.then(() => this.#drain(route));
+    route.tail = route.tail.then(() => this.#drain(route)).catch((error) =>
+      this.#report(toHubError(error, `send to ${describeRoute(route)}`), [])
+    );
   }
 
   /** Sends everything in the route's buffer, batch after batch. Never rejects. */

@@ -189,6 +189,10 @@ export interface EventSubscription {
  * exits (`break`, `return`, `throw`) is not checkpointed, so it is read again on restart.
  * Errors that cannot heal (unknown hub or consumer group, refused credentials) end the
  * iteration by throwing that `HubError`; other errors are counted and reading continues.
+ *
+ * A partition's next batch is read only after the loop moved past its previous one, so the
+ * loop body must not wait for a later event of the partition it is handling: it would wait
+ * forever. Use the handler API for such logic.
  */
 export interface EventStream<T = unknown> extends EventSubscription, AsyncIterable<EventBatch<T>> {}
 

@@ -191,3 +191,23 @@ Deno.test("two consumer processes sharing a FileCheckpointStore split 4 partitio
     });
   });
 });
+
+Deno.test("when a consumer process is killed, the survivor takes all 4 partitions once its claims expire", async () => {
+  await withEmulator(async (emulator) => {
+    await withTempDir(async (dir) => {
+      const a = startConsumer(emulator.connectionString, dir);
+      const b = startConsumer(emulator.connectionString, dir);
+      try {
+        const [ofA, ofB] = await Promise.all([untilPartitions(a, 2), untilPartitions(b, 2)]);
+        assert.deepEqual([...ofA, ...ofB].sort(), ["0", "1", "2", "3"]);
+        b.process.kill("SIGKILL");
+        assert.equal((await b.process.status).signal, "SIGKILL");
+        assert.deepEqual(await untilPartitions(a, 4), ["0", "1", "2", "3"]);
+      } finally {
+        await b.stdin.close().catch(() => {});
+        while (!(await b.lines.next()).done) { /* drain */ }
+        await stopConsumer(a);
+      }
+    });
+  });
+});
