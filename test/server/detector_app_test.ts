@@ -267,3 +267,21 @@ Deno.test("createDetectorApp() reads integer fields by their literal, as the eng
   assert.equal(response.status, 400);
   assert.deepEqual(await response.json(), expected);
 });
+
+Deno.test("createDetectorApp() answers timestamps with and without milliseconds alike", async () => {
+  const app = createDetectorApp();
+  const bodies = [".000Z", "Z"].map((suffix) => ({
+    series: series.map((p) => ({ ...p, timestamp: p.timestamp.replace(/(\.000)?Z$/, suffix) })),
+    granularity: "hourly",
+  }));
+  assert.equal(bodies[0].series[0].timestamp, "2019-04-01T00:00:00.000Z");
+  assert.equal(bodies[1].series[0].timestamp, "2019-04-01T00:00:00Z");
+  const [withMs, withoutMs] = await Promise.all(
+    bodies.map(async (body) => {
+      const response = await app.fetch(detectRequest("v1.0", "entire", body));
+      assert.equal(response.status, 200);
+      return await response.text();
+    }),
+  );
+  assert.equal(withMs, withoutMs);
+});
