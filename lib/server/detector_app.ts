@@ -6,10 +6,10 @@ import { compose, type Middleware, type RequestContext } from "./middleware.ts";
 import { jsonTextResponse } from "./_response.ts";
 import { type DetectorEngine, detectToJson } from "./_detect_body.ts";
 import type { DetectionPool } from "./detection_pool.ts";
-
-export type { DetectorEngine };
 import { apiVersionOfPath, matchDetectRoute } from "./_routes.ts";
 import { subscriptionKeyAuth } from "./subscription_key_auth.ts";
+
+export type { DetectorEngine };
 
 /** Something with a `fetch` method, as `Deno.serve` takes it. */
 export interface DetectorApp {
@@ -19,7 +19,7 @@ export interface DetectorApp {
 
 /** One access-log entry, handed to {@linkcode DetectorAppOptions.onLog} after each response. */
 export interface DetectorLogEntry {
-  /** `error` for an unexpected failure (HTTP 500), else `info`. */
+  /** `error` for an unexpected failure (HTTP 5xx), else `info`. */
   level: "info" | "error";
   requestId: string;
   method: string;
