@@ -17,10 +17,15 @@ interface StepResult {
   failed: number;
 }
 
+/**
+ * Runs a command from the repository root. `capture` collects its output (printed only when it
+ * fails); otherwise the output streams to the terminal as it comes and is also returned.
+ * A command still running after `timeoutInMs` is killed and counts as failed.
+ */
 async function run(
   cmd: string,
   args: string[],
-  options: { quiet?: boolean } = {},
+  options: { capture?: boolean; timeoutInMs?: number } = {},
 ): Promise<{ code: number; output: string }> {
   const child = new Deno.Command(cmd, {
     args,
@@ -29,14 +34,38 @@ async function run(
     stderr: "piped",
     env: { RUST_BACKTRACE: "0", NO_COLOR: "1" },
   }).spawn();
-  const [out, err, status] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already exited */ }
+  }, options.timeoutInMs ?? 20 * 60_000);
+  const chunks: string[] = [];
+  const pump = async (
+    stream: ReadableStream<Uint8Array>,
+    sink: typeof Deno.stdout,
+  ) => {
+    for await (const chunk of stream) {
+      chunks.push(new TextDecoder().decode(chunk));
+      if (!options.capture) await sink.write(chunk);
+    }
+  };
+  const [, , status] = await Promise.all([
+    pump(child.stdout, Deno.stdout),
+    pump(child.stderr, Deno.stderr),
     child.status,
   ]);
-  const output = out + err;
-  if (!options.quiet || status.code !== 0) {
-    await Deno.stdout.write(new TextEncoder().encode(output));
+  clearTimeout(timer);
+  const output = chunks.join("");
+  if (options.capture && status.code !== 0) console.log(output);
+  if (timedOut) {
+    console.log(
+      `${cmd} ${args.slice(0, 3).join(" ")} ... did not finish within ${
+        (options.timeoutInMs ?? 0) / 1000
+      } s and was stopped`,
+    );
+    return { code: 1, output };
   }
   return { code: status.code, output };
 }
@@ -55,11 +84,14 @@ async function extractNotebookCode(): Promise<string[]> {
     const nb = JSON.parse(
       await Deno.readTextFile(`${ROOT}notebooks/${entry.name}`),
     );
-    const parts = (nb.cells as { cell_type: string; source: string | string[] }[])
-      .filter((c) => c.cell_type === "code")
-      .map((c, i) =>
-        `// --- cell ${i + 1}\n${Array.isArray(c.source) ? c.source.join("") : c.source}`
-      );
+    const parts =
+      (nb.cells as { cell_type: string; source: string | string[] }[])
+        .filter((c) => c.cell_type === "code")
+        .map((c, i) =>
+          `// --- cell ${i + 1}\n${
+            Array.isArray(c.source) ? c.source.join("") : c.source
+          }`
+        );
     const file = `${dir}/${entry.name.replace(/\.ipynb$/, "")}.ts`;
     await Deno.writeTextFile(
       file,
@@ -99,9 +131,13 @@ async function staticChecks(): Promise<StepResult> {
   let passed = 0;
   let failed = 0;
   heading("format check (deno fmt --check)");
-  (await run(DENO, ["fmt", "--check"], { quiet: true })).code === 0 ? passed++ : failed++;
+  (await run(DENO, ["fmt", "--check"], { capture: true })).code === 0
+    ? passed++
+    : failed++;
   heading("lint (deno lint)");
-  (await run(DENO, ["lint"], { quiet: true })).code === 0 ? passed++ : failed++;
+  (await run(DENO, ["lint"], { capture: true })).code === 0
+    ? passed++
+    : failed++;
   heading(
     "type check (deno check: lib, cli, bench, tools, test, notebook cells)",
   );
@@ -113,7 +149,8 @@ async function staticChecks(): Promise<StepResult> {
     ...(await listFiles(`${ROOT}test`, ".ts")),
     ...(await extractNotebookCode()),
   ];
-  (await run(DENO, ["check", "--quiet", ...sources], { quiet: true })).code ===
+  (await run(DENO, ["check", "--quiet", ...sources], { capture: true }))
+      .code ===
       0
     ? passed++
     : failed++;
@@ -140,7 +177,7 @@ async function unitTests(
   ];
   if (filter) args.push("--filter", filter);
   args.push(...(paths.length > 0 ? paths : ["test/"]));
-  const { code } = await run(DENO, args);
+  const { code } = await run(DENO, args, { timeoutInMs: 20 * 60_000 });
   let xml = "";
   try {
     xml = await Deno.readTextFile(junit);
@@ -150,7 +187,8 @@ async function unitTests(
   const cases = [
     ...xml.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g),
   ];
-  let failed = cases.filter((m) => /<failure\b|<error\b/.test(m[2] ?? "")).length;
+  let failed =
+    cases.filter((m) => /<failure\b|<error\b/.test(m[2] ?? "")).length;
   const passed = cases.length - failed;
   if (code !== 0 && failed === 0) failed = 1; // e.g. a file that failed to load, or leaked resources
   return { passed, failed };
@@ -158,7 +196,9 @@ async function unitTests(
 
 async function notebooks(): Promise<StepResult> {
   heading("notebooks (tools/nbrun.py)");
-  const files = (await listFiles(`${ROOT}notebooks`, ".ipynb")).map((f) => f.slice(ROOT.length));
+  const files = (await listFiles(`${ROOT}notebooks`, ".ipynb")).map((f) =>
+    f.slice(ROOT.length)
+  );
   if (files.length === 0) return { passed: 0, failed: 0 };
   const { output } = await run("/usr/bin/python3", [
     `${ROOT}tools/nbrun.py`,
