@@ -14,6 +14,7 @@
  */
 import { join } from "node:path";
 import {
+  type CheckpointStore,
   earliestEventPosition,
   EventHubConsumerClient,
   type EventPosition,
@@ -163,6 +164,22 @@ async function partitionIdsOf(
   }
 }
 
+/**
+ * Where committed positions are mirrored as Event Hubs checkpoints: a hint for monitoring and
+ * other tools (consumer lag). The job itself never starts from these checkpoints; it starts
+ * from the positions in the history table.
+ */
+export interface CheckpointHint {
+  /** Any SDK `CheckpointStore` (blob, file). */
+  checkpointStore: CheckpointStore;
+  /** The namespace host, e.g. `mynamespace.servicebus.windows.net`. */
+  fullyQualifiedNamespace: string;
+  /** The event hub. */
+  eventHubName: string;
+  /** The consumer group. */
+  consumerGroup: string;
+}
+
 /** Progress after each committed micro-batch. */
 export interface AnalyzeProgress {
   /** The micro-batch just committed. */
@@ -203,6 +220,8 @@ export interface AnalyzeSummary {
   nextBatchId: number;
   /** Latest table version after the run. */
   tableVersion: number;
+  /** Checkpoint-hint updates that failed (the commits stand). */
+  checkpointErrors: number;
   /** Run time. */
   elapsedInMs: number;
 }
@@ -253,6 +272,11 @@ export interface AnalyzeOptions {
    * @default {undefined}
    */
   onProgress?: (progress: AnalyzeProgress) => void;
+  /**
+   * Mirror each committed position into an Event Hubs checkpoint store (a hint only).
+   * @default {undefined}
+   */
+  checkpointHint?: CheckpointHint;
   /** Stops the job; pending events are committed first. */
   abortSignal?: AbortSignal;
 }
@@ -310,6 +334,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeSummary> 
     firstBatchId,
     nextBatchId: firstBatchId,
     tableVersion: progress?.tableVersion ?? await table.latestVersion(),
+    checkpointErrors: 0,
     elapsedInMs: 0,
   };
 
@@ -347,7 +372,25 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeSummary> 
     };
     const windows: WindowRow[] = result.windows.map(({ status: _status, ...row }) => row);
     const committed = await table.write(windows, { mode: "merge", progress: streamProgress });
+    const changed = Object.entries(next).filter(([id, p]) =>
+      positions[id]?.sequenceNumber !== p.sequenceNumber
+    );
     Object.assign(positions, next);
+    const hint = options.checkpointHint;
+    for (const [partitionId, position] of hint ? changed : []) {
+      try {
+        await hint!.checkpointStore.updateCheckpoint({
+          fullyQualifiedNamespace: hint!.fullyQualifiedNamespace,
+          eventHubName: hint!.eventHubName,
+          consumerGroup: hint!.consumerGroup,
+          partitionId,
+          sequenceNumber: position.sequenceNumber,
+          offset: position.offset ?? "",
+        });
+      } catch {
+        summary.checkpointErrors++;
+      }
+    }
     summary.batches++;
     summary.events += result.acceptedCount;
     summary.lateEvents += result.lateEvents.length;

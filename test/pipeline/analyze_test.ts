@@ -5,6 +5,7 @@ import {
   type WindowEvent,
   windowsFromDataFrame,
 } from "@/window";
+import type { CheckpointStore } from "@azure/event-hubs";
 import { HistoryTable } from "@/store";
 import { analyze, type AnalyzeProgress, readLateEvents } from "@/pipeline";
 import { memorySource } from "./_memory_source.ts";
@@ -203,6 +204,54 @@ Deno.test("analyze() stops on abortSignal after committing what it holds", async
     const summary = await analyze({ source, tablePath: dir, abortSignal: controller.signal });
     assert.equal(summary.stoppedBy, "abort");
     assert.equal(summary.events, 3);
+  });
+});
+
+Deno.test("analyze() mirrors committed positions into the checkpoint hint store", async () => {
+  await withDir(async (dir) => {
+    const checkpoints = new Map<string, number>();
+    const store = {
+      updateCheckpoint: (c: { partitionId: string; sequenceNumber: number }) => {
+        checkpoints.set(c.partitionId, c.sequenceNumber);
+        return Promise.resolve();
+      },
+    } as unknown as CheckpointStore;
+    const { source, log } = memorySource(stream(50), { partitions: 2 });
+    const summary = await analyze({
+      source,
+      tablePath: dir,
+      maxBatchEvents: 10,
+      checkpointHint: {
+        checkpointStore: store,
+        fullyQualifiedNamespace: "localhost",
+        eventHubName: "tweets",
+        consumerGroup: "$Default",
+      },
+    });
+    assert.equal(summary.checkpointErrors, 0);
+    assert.deepEqual([...checkpoints].sort(), [["0", log[0].length - 1], ["1", log[1].length - 1]]);
+  });
+});
+
+Deno.test("analyze() counts failing checkpoint-hint updates and keeps committing", async () => {
+  await withDir(async (dir) => {
+    const store = {
+      updateCheckpoint: () => Promise.reject(new Error("store down")),
+    } as unknown as CheckpointStore;
+    const events = stream(30);
+    const summary = await analyze({
+      source: memorySource(events, { partitions: 1, batchSize: 10 }).source,
+      tablePath: dir,
+      maxBatchEvents: 10,
+      checkpointHint: {
+        checkpointStore: store,
+        fullyQualifiedNamespace: "localhost",
+        eventHubName: "tweets",
+        consumerGroup: "$Default",
+      },
+    });
+    assert.equal(summary.checkpointErrors, 3);
+    assert.equal(summary.events, 30);
   });
 });
 
