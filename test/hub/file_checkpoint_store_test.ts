@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import type { PartitionOwnership } from "@azure/event-hubs";
 import { FileCheckpointStore } from "../../lib/hub/file_checkpoint_store.ts";
 
@@ -168,5 +169,44 @@ Deno.test("FileCheckpointStore constructor rejects an empty directory", () => {
     name: "TypeError",
     message:
       'Cannot create checkpoint store as directory must be a non-empty string: current value is ""',
+  });
+});
+
+Deno.test("FileCheckpointStore.claimOwnership() lets exactly one of four racing processes win", async () => {
+  await withStore(async (store, dir) => {
+    const [first] = await store.claimOwnership([claim("0", "a")]);
+    const script = fileURLToPath(new URL("./_claim_process.ts", import.meta.url));
+    const children = Array.from({ length: 4 }, (_, i) =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "--no-check", script, dir, `p${i}`, first.etag!],
+        stdin: "piped",
+        stdout: "piped",
+      }).spawn());
+    const outputs = children.map((child) =>
+      child.stdout.pipeThrough(new TextDecoderStream()).getReader()
+    );
+    // Start all claims at once, after every process has loaded.
+    const texts = outputs.map(() => "");
+    for (const [i, output] of outputs.entries()) {
+      while (!texts[i].includes("\n")) texts[i] += (await output.read()).value ?? "\n";
+      assert.equal(texts[i], "ready\n");
+    }
+    const writers = children.map((child) => child.stdin.getWriter());
+    await Promise.all(writers.map((w) => w.write(new TextEncoder().encode("go\n"))));
+    await Promise.all(writers.map((w) => w.close()));
+    const won: PartitionOwnership[] = [];
+    for (const output of outputs) {
+      let text = "";
+      for (;;) {
+        const { value, done } = await output.read();
+        if (done) break;
+        text += value;
+      }
+      won.push(...JSON.parse(text));
+    }
+    for (const child of children) assert.equal((await child.status).code, 0);
+    assert.equal(won.length, 1);
+    const [owner] = await store.listOwnership("127.0.0.1", "tweets", "$Default");
+    assert.deepEqual([owner.ownerId, owner.etag], [won[0].ownerId, won[0].etag]);
   });
 });
