@@ -268,7 +268,7 @@ export interface AnalyzeOptions {
    */
   tableOptions?: HistoryTableOptions;
   /**
-   * Called after each committed micro-batch.
+   * Called after each committed micro-batch (errors it throws are ignored).
    * @default {undefined}
    */
   onProgress?: (progress: AnalyzeProgress) => void;
@@ -343,6 +343,14 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeSummary> 
   options.abortSignal?.addEventListener("abort", onAbort, { once: true });
   if (options.abortSignal?.aborted) stop.abort();
 
+  const notify = (p: AnalyzeProgress) => {
+    try {
+      options.onProgress?.(p);
+    } catch {
+      // A failing progress callback must not stop the job.
+    }
+  };
+
   let pending: SourceEvent[] = [];
   let pendingSince = 0;
 
@@ -372,6 +380,11 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeSummary> 
     };
     const windows: WindowRow[] = result.windows.map(({ status: _status, ...row }) => row);
     const committed = await table.write(windows, { mode: "merge", progress: streamProgress });
+    if (!committed.committed) {
+      throw new Error(
+        `Cannot commit batch ${batchId} of stream ${appId} as another writer already committed it: run one analyze job per appId`,
+      );
+    }
     const changed = Object.entries(next).filter(([id, p]) =>
       positions[id]?.sequenceNumber !== p.sequenceNumber
     );
@@ -398,7 +411,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeSummary> 
     summary.tableVersion = committed.version;
     batchId++;
     summary.nextBatchId = batchId;
-    options.onProgress?.({
+    notify({
       batchId: batchId - 1,
       tableVersion: committed.version,
       events: result.acceptedCount,

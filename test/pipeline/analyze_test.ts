@@ -255,6 +255,45 @@ Deno.test("analyze() counts failing checkpoint-hint updates and keeps committing
   });
 });
 
+Deno.test("analyze() keeps going when the progress callback throws", async () => {
+  await withDir(async (dir) => {
+    const summary = await analyze({
+      source: memorySource(stream(30), { partitions: 1, batchSize: 10 }).source,
+      tablePath: dir,
+      maxBatchEvents: 10,
+      onProgress: () => {
+        throw new Error("display failed");
+      },
+    });
+    assert.equal(summary.batches, 3);
+  });
+});
+
+Deno.test("analyze() refuses to continue when another writer committed its batch id", async () => {
+  await withDir(async (dir) => {
+    const events = stream(5);
+    const source = () => ({
+      async *[Symbol.asyncIterator]() {
+        // A second job with the same appId commits batch 0 first.
+        const other = await HistoryTable.open(dir);
+        await other.write([], {
+          progress: { appId: "same", batchId: 0, positions: {}, maxEventTimeByPartition: {} },
+        });
+        yield events.map((event, i) => ({
+          partitionId: "0",
+          sequenceNumber: i,
+          offset: String(i),
+          event,
+        }));
+      },
+    });
+    await assert.rejects(
+      analyze({ source, tablePath: dir, appId: "same" }),
+      /Cannot commit batch 0 of stream same as another writer already committed it/,
+    );
+  });
+});
+
 Deno.test("analyze() rejects a maxBatchEvents of 0", async () => {
   await assert.rejects(
     analyze({ source: memorySource([]).source, tablePath: "/nonexistent", maxBatchEvents: 0 }),
