@@ -46,8 +46,9 @@ export interface EventSinkOptions {
    */
   partitionId?: string;
   /**
-   * How long an event may wait in the buffer for more events to share its batch.
-   * @default {20}
+   * How long an event may wait in the buffer for more events to share its batch (under load
+   * batches fill by size long before; this bounds the latency a lone event pays).
+   * @default {5}
    */
   lingerInMs?: number;
   /**
@@ -189,7 +190,7 @@ export class EventSink {
    * @param options Batching, routing and retry settings.
    */
   constructor(connection: string | EventSinkProducer, options: EventSinkOptions = {}) {
-    const lingerInMs = options.lingerInMs ?? 20;
+    const lingerInMs = options.lingerInMs ?? 5;
     const maxEventsPerBatch = options.maxEventsPerBatch ?? 5000;
     const maxBufferedEvents = options.maxBufferedEvents ?? 100_000;
     const maxConcurrentSends = options.maxConcurrentSends ?? 4;
