@@ -198,7 +198,9 @@ export class FuzzGenerator {
       () => `/anomalydetector/v1.1/multivariate/models`,
     ];
     let path: string;
-    do path = this.#pick(mutations)(); while (DETECT_PATH.test(new URL(path, "http://x").pathname));
+    do path = this.#pick(mutations)(); while (
+      DETECT_PATH.test(new URL(path, "http://x").pathname.replace(/\/{2,}/g, "/"))
+    );
     const body = this.#random() < 0.5 ? this.validBody() : {};
     return this.#json("wrong path", body, path);
   }

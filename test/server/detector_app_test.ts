@@ -285,3 +285,17 @@ Deno.test("createDetectorApp() answers timestamps with and without milliseconds 
   );
   assert.equal(withMs, withoutMs);
 });
+
+Deno.test("createDetectorApp() treats repeated slashes in the path as one", async () => {
+  const response = await createDetectorApp().fetch(
+    new Request("http://localhost//anomalydetector/v1.0//timeseries/last/detect", {
+      method: "POST",
+      body: new TextEncoder().encode(JSON.stringify({ series, granularity: "hourly" })),
+    }),
+  );
+  assert.equal(response.status, 200);
+  assert.equal(
+    await response.text(),
+    JSON.stringify(detectLastPoint({ series, granularity: "hourly" }, { apiVersion: "v1.0" })),
+  );
+});
