@@ -124,29 +124,36 @@ export async function loadDeltaSnapshot(
       `Cannot load table ${tablePath} as version must be an integer from 0 to ${latest}: current value is ${version}`,
     );
   }
-  const start = listing.checkpoints.filter((v) => v <= version).at(-1) ?? -1;
+  const commitSet = new Set(listing.commits);
   let protocol: ProtocolAction | undefined;
   let metadata: MetadataAction | undefined;
   const files = new Map<string, AddAction>();
   const tombstones = new Map<string, RemoveAction>();
   const appVersions = new Map<string, number>();
   let commitInfo: CommitInfoAction | undefined;
-  if (start >= 0) {
+  // Newest usable checkpoint at or below the version; an unreadable one is skipped when the
+  // JSON commits it summarizes are all there to replay instead.
+  const candidates = listing.checkpoints.filter((v) => v <= version).reverse();
+  let start = -1;
+  for (const candidate of candidates) {
     let checkpoint;
     try {
-      checkpoint = readCheckpoint(checkpointPath(tablePath, start));
+      checkpoint = readCheckpoint(checkpointPath(tablePath, candidate));
     } catch (error) {
-      throw new DeltaProtocolError(`Cannot read checkpoint ${start} of ${tablePath}`, {
+      const replayable = listing.commits.filter((v) => v <= candidate).length === candidate + 1;
+      if (replayable) continue;
+      throw new DeltaProtocolError(`Cannot read checkpoint ${candidate} of ${tablePath}`, {
         cause: error,
       });
     }
+    start = candidate;
     protocol = checkpoint.protocol;
     metadata = checkpoint.metadata;
     for (const txn of checkpoint.txns) appVersions.set(txn.appId, txn.version);
     for (const add of checkpoint.files) files.set(add.path, add);
     for (const remove of checkpoint.tombstones) tombstones.set(remove.path, remove);
+    break;
   }
-  const commitSet = new Set(listing.commits);
   for (let v = start + 1; v <= version; v++) {
     if (!commitSet.has(v)) {
       throw new DeltaProtocolError(

@@ -225,6 +225,16 @@ Deno.test("HistoryTable writes a Parquet checkpoint every checkpointInterval com
   }, { checkpointInterval: 3 });
 });
 
+Deno.test("HistoryTable reads by replaying JSON commits when a checkpoint is unreadable", async () => {
+  await withTable(async (table, path) => {
+    for (let i = 0; i < 4; i++) await table.write([win(i, i + 1)]);
+    await Deno.writeTextFile(`${path}/_delta_log/00000000000000000003.checkpoint.parquet`, "junk");
+    const snapshot = await table.snapshot();
+    assert.equal(snapshot.checkpointVersion, -1);
+    assert.deepEqual(await table.read(), [0, 1, 2, 3].map((i) => win(i, i + 1)));
+  }, { checkpointInterval: 3 });
+});
+
 Deno.test("HistoryTable.open() keeps an existing table's checkpoint interval", async () => {
   await withTable(async (_table, path) => {
     const reopened = await HistoryTable.open(path, { checkpointInterval: 1 });
