@@ -73,6 +73,18 @@ async function startServer(extra: string[]) {
   }
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number | "self"): number {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 14 and 15 of stat(5): utime and stime, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 interface LoadResult {
   latenciesInMs: Float64Array;
   count: number;
@@ -159,10 +171,17 @@ export async function main(args: string[]): Promise<number> {
   const extra = values.workers === undefined ? [] : ["--workers", values.workers];
   const { child, url } = await startServer(extra);
   let result: LoadResult;
+  let serverCpu: number;
+  let driverCpu: number;
+  const loadBefore = Deno.loadavg()[0];
   try {
     const endpoint = `${url}/anomalydetector/${apiVersion}/timeseries/last/detect`;
     await drive(endpoint, bodies, concurrency, warmupInMs);
+    serverCpu = -cpuSeconds(child.pid);
+    driverCpu = -cpuSeconds("self");
     result = await drive(endpoint, bodies, concurrency, durationInMs);
+    serverCpu += cpuSeconds(child.pid);
+    driverCpu += cpuSeconds("self");
   } finally {
     child.kill("SIGTERM");
     await child.status;
@@ -190,6 +209,14 @@ export async function main(args: string[]): Promise<number> {
     `ratio to target ${target} requests/s: ${(rate / target).toFixed(2)} (${
       rate >= target ? "met" : "MISSED"
     }); ratio to in-process baseline: ${(rate / baselineRate).toFixed(2)}`,
+  );
+  console.log(
+    `CPU during the run: server ${serverCpu.toFixed(1)} s (${
+      (1000 * serverCpu / result.count).toFixed(2)
+    } ms per request), load generator ${driverCpu.toFixed(1)} s; ` +
+      `1-minute load average ${loadBefore.toFixed(1)} before, ${
+        Deno.loadavg()[0].toFixed(1)
+      } after`,
   );
   return result.errors === 0 ? 0 : 1;
 }
