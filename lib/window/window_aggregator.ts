@@ -117,6 +117,13 @@ export class WindowAggregator {
             }`,
           );
         }
+        if (row.windowEnd?.getTime() !== start + this.sizeInMs) {
+          throw new RangeError(
+            `Cannot restore window aggregator as initialState.openWindows[${i}].windowEnd must be groupTime + ${this.sizeInMs} ms: current value is ${
+              String(row.windowEnd?.toISOString?.() ?? row.windowEnd)
+            }`,
+          );
+        }
         this.#windows.set(start, { count: row.count, sum: row.sum, max: row.max });
       }
     }

@@ -182,6 +182,25 @@ Deno.test("WindowAggregator() rejects an initial window that is not a window sta
   );
 });
 
+Deno.test("WindowAggregator() rejects initial windows of another size", () => {
+  const row: WindowRow = {
+    groupTime: new Date(T0),
+    windowEnd: new Date(T0 + H),
+    average: 1,
+    count: 1,
+    sum: 1,
+    max: 1,
+  };
+  assert.throws(
+    () =>
+      new WindowAggregator({
+        sizeInMs: 15 * M,
+        initialState: { maxEventTimeByPartition: {}, openWindows: [row] },
+      }),
+    /openWindows\[0\]\.windowEnd must be groupTime \+ 900000 ms: current value is 2024-01-01T01:00:00.000Z/,
+  );
+});
+
 /** Random stream whose arrival order is shuffled by less than the grace, with duplicates. */
 function randomStream(random: () => number, graceInMs: number): WindowEvent[] {
   const n = 1 + Math.floor(random() * 600);
