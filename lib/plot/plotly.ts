@@ -22,6 +22,10 @@ export class HtmlView {
   toString(): string {
     return this.text;
   }
+  /** The HTML (for reports). */
+  toHTML(): string {
+    return this.html;
+  }
   [Symbol.for("Jupyter.display")](): MimeBundle {
     return { "text/html": this.html, "text/plain": this.text };
   }
