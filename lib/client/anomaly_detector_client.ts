@@ -87,10 +87,24 @@ type Operation = "entire" | "last" | "changepoint";
  *
  * Failures reject with {@linkcode AnomalyDetectorClientError}. Successful calls never sleep.
  *
- * @example
- * ```ts ignore
- * const client = new AnomalyDetectorClient("http://127.0.0.1:5000", { apiVersion: "v1.0" });
+ * @example The in-process engine; an HTTP endpoint works the same way
+ * ```ts
+ * import { AnomalyDetectorClient, AnomalyDetectorClientError } from "@/client";
+ * import assert from "node:assert/strict";
+ *
+ * const client = new AnomalyDetectorClient("local", { apiVersion: "v1.0" });
+ * // new AnomalyDetectorClient("http://127.0.0.1:5000", { apiVersion: "v1.0" })
+ * const series = Array.from({ length: 48 }, (_, i) => ({
+ *   timestamp: new Date(Date.UTC(2019, 3, 8, i)).toISOString(),
+ *   value: 20 + (i % 24 < 12 ? 5 : 0) + (i === 47 ? 60 : 0),
+ * }));
  * const result = await client.detectLastPoint({ series, granularity: "hourly" });
+ * assert.equal(result.isAnomaly, true);
+ *
+ * await assert.rejects(
+ *   client.detectLastPoint({ series: series.slice(0, 5) }),
+ *   (error) => error instanceof AnomalyDetectorClientError && error.code === "InvalidSeries",
+ * );
  * ```
  */
 export class AnomalyDetectorClient {

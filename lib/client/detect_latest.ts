@@ -35,9 +35,17 @@ let defaultClient: AnomalyDetectorClient | undefined;
  * `granularity hourly`). The input array is not modified.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { detectLatest } from "@/client";
+ * import assert from "node:assert/strict";
+ *
+ * const hourlyAverages = Array.from({ length: 48 }, (_, i) => ({
+ *   timestamp: new Date(Date.UTC(2019, 3, 8, i)),
+ *   value: 20 + (i % 24 < 12 ? 5 : 0) + (i === 47 ? 60 : 0),
+ * }));
  * const verdict = await detectLatest(hourlyAverages);
- * if (verdict?.isAnomaly) alert("the last hour is unusual");
+ * assert.equal(verdict?.isAnomaly, true);
+ * assert.equal(await detectLatest(hourlyAverages.slice(0, 12)), undefined);
  * ```
  */
 export async function detectLatest(

@@ -73,10 +73,21 @@ const JSON_MEDIA_TYPES = new Set(["application/json", "text/json", "text/plain"]
  * Creates the Anomaly Detector REST app: `POST /anomalydetector/{v1.0|v1.1-preview|
  * v1.1-preview.1|v1.1}/timeseries/{entire|last|changepoint}/detect` over the engine.
  *
- * @example
- * ```ts ignore
+ * @example Serve it, or call it without a socket
+ * ```ts
+ * import { createDetectorApp } from "@/server";
+ * import assert from "node:assert/strict";
+ *
  * const app = createDetectorApp({ subscriptionKeys: ["my-key"] });
- * Deno.serve({ hostname: "127.0.0.1", port: 5000 }, app.fetch);
+ * // Deno.serve({ hostname: "127.0.0.1", port: 5000 }, app.fetch);
+ * const response = await app.fetch(
+ *   new Request("http://localhost/anomalydetector/v1.1/timeseries/last/detect", {
+ *     method: "POST",
+ *     body: "{}",
+ *   }),
+ * );
+ * assert.equal(response.status, 401);
+ * assert.equal((await response.json()).code, "401");
  * ```
  */
 export function createDetectorApp(options: DetectorAppOptions = {}): DetectorApp {
