@@ -288,6 +288,28 @@ export const LATE_EVENTS_DIR = "_late_events";
  * Runs the analyze job's first half until the source ends, `idleTimeoutInMs` passes without
  * events, or `abortSignal` fires. Resolves with a summary; rejects only when the table cannot
  * be committed to (the failed micro-batch is re-read on the next run).
+ *
+ * @example
+ * ```ts
+ * import { analyze, type AnalyzeSource } from "./analyze.ts";
+ * const events = [10, 20, 70].map((minute, i) => ({
+ *   partitionId: "0",
+ *   sequenceNumber: i,
+ *   offset: String(i),
+ *   event: { timestamp: Date.UTC(2024, 0, 1, 0, minute), favorite: i + 1 },
+ * }));
+ * const source: AnalyzeSource = ({ positions }) => ({
+ *   async *[Symbol.asyncIterator]() {
+ *     yield events.filter((e) => e.sequenceNumber > (positions["0"]?.sequenceNumber ?? -1));
+ *   },
+ * });
+ * const tablePath = await Deno.makeTempDir();
+ * const summary = await analyze({ source, tablePath });
+ * console.assert(summary.events === 3 && summary.batches === 1);
+ * const again = await analyze({ source, tablePath }); // resumes after position 2: nothing new
+ * console.assert(again.events === 0 && again.firstBatchId === 1);
+ * await Deno.remove(tablePath, { recursive: true });
+ * ```
  */
 export async function analyze(options: AnalyzeOptions): Promise<AnalyzeSummary> {
   const started = performance.now();
