@@ -15,7 +15,8 @@ export interface BodyLimitOptions {
 
 /**
  * Middleware that reads the whole request body into `context.body`, answering 413 as soon as
- * the declared `Content-Length` or the bytes actually received exceed `maxBytes`.
+ * the declared `Content-Length` or the bytes actually received exceed `maxBytes`, and 400
+ * `InvalidRequestBody` when the body breaks off.
  */
 export function bodyLimit(options: BodyLimitOptions = {}): Middleware {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -25,7 +26,18 @@ export function bodyLimit(options: BodyLimitOptions = {}): Middleware {
     );
   }
   return async (request, context, next) => {
-    context.body = await readBodyWithin(request, maxBytes);
+    try {
+      context.body = await readBodyWithin(request, maxBytes);
+    } catch (error) {
+      if (error instanceof DetectorHttpError) throw error;
+      // The client went away or broke the stream: its fault, not a server failure.
+      throw new DetectorHttpError(
+        400,
+        "InvalidRequestBody",
+        "The request body could not be read to its end.",
+        { cause: error },
+      );
+    }
     return next();
   };
 }

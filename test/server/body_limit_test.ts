@@ -52,3 +52,23 @@ Deno.test("bodyLimit() rejects a negative maxBytes", () => {
       "Cannot create body limit as maxBytes must be a non-negative integer: current value is -1",
   });
 });
+
+Deno.test("bodyLimit() answers a body that breaks off with 400 InvalidRequestBody", async () => {
+  const request = new Request("http://localhost/", {
+    method: "POST",
+    body: new ReadableStream({
+      start(controller) {
+        controller.enqueue(new Uint8Array(3));
+        controller.error(new Error("connection reset"));
+      },
+    }),
+  });
+  await assert.rejects(
+    bodyLimit()(request, context(), ok),
+    (error) =>
+      error instanceof DetectorHttpError && error.status === 400 &&
+      error.code === "InvalidRequestBody" &&
+      error.message === "The request body could not be read to its end." &&
+      (error.cause as Error).message === "connection reset",
+  );
+});
