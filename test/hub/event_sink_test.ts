@@ -8,6 +8,7 @@ import {
 } from "@azure/event-hubs";
 import { EventSink, type EventSinkProducer } from "../../lib/hub/event_sink.ts";
 import { HubError } from "../../lib/hub/errors.ts";
+import { startEmulator } from "../../lib/hub/emulator/mod.ts";
 import { tweetBody, withEmulator } from "./_helpers.ts";
 
 interface SentBatch {
@@ -333,4 +334,45 @@ Deno.test("EventSink.flush() throws Unauthorized for a wrong key, without retryi
     assert.deepEqual([sink.stats.failed, sink.stats.retries], [1, 0]);
     await sink.close();
   });
+});
+
+Deno.test("EventSink retries through an emulator restart and delivers", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "hubwatch-sink-restart-" });
+  const options = {
+    dataDir,
+    key: "c2luay1yZXN0YXJ0LXRlc3Q=",
+    hubs: [{ name: "tweets", partitionCount: 4 }],
+  };
+  let emulator = await startEmulator({ ...options, port: 0 });
+  const sink = new EventSink(emulator.connectionString, { retryDelayInMs: 50, maxRetries: 10 });
+  try {
+    await sink.enqueue({ body: tweetBody(0) });
+    await sink.flush();
+    await emulator.stop();
+    await sink.enqueue({ body: tweetBody(1) });
+    const restarted = new Promise<void>((resolve, reject) => {
+      setTimeout(() => {
+        startEmulator({ ...options, port: emulator.port }).then((e) => {
+          emulator = e;
+          resolve();
+        }, reject);
+      }, 200);
+    });
+    await sink.flush();
+    await restarted;
+    assert.equal(sink.stats.sent, 2);
+    assert.ok(sink.stats.retries > 0);
+    const consumer = new EventHubConsumerClient("$Default", emulator.connectionString);
+    let stored = 0;
+    for (const id of await consumer.getPartitionIds()) {
+      const properties = await consumer.getPartitionProperties(id);
+      if (!properties.isEmpty) stored += properties.lastEnqueuedSequenceNumber + 1;
+    }
+    await consumer.close();
+    assert.equal(stored, 2);
+  } finally {
+    await sink.close();
+    await emulator.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  }
 });
