@@ -355,7 +355,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeSummary> 
     duplicatesSkipped: 0,
     firstBatchId,
     nextBatchId: firstBatchId,
-    tableVersion: progress?.tableVersion ?? await table.latestVersion(),
+    tableVersion: await table.latestVersion(),
     checkpointErrors: 0,
     elapsedInMs: 0,
   };
