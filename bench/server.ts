@@ -161,12 +161,14 @@ export async function main(args: string[]): Promise<number> {
 
   // Baseline: the engine in this process, one thread, same requests, no HTTP.
   let baselineCalls = 0;
+  const baselineCpu = cpuSeconds("self");
   const baselineStart = performance.now();
   while (performance.now() - baselineStart < 3000) {
     detectLastPoint(bodies[baselineCalls % bodies.length], { apiVersion });
     baselineCalls++;
   }
   const baselineRate = baselineCalls / ((performance.now() - baselineStart) / 1000);
+  const baselineCpuPerCall = (cpuSeconds("self") - baselineCpu) / baselineCalls;
 
   const extra = values.workers === undefined ? [] : ["--workers", values.workers];
   const { child, url } = await startServer(extra);
@@ -196,7 +198,9 @@ export async function main(args: string[]): Promise<number> {
       `${navigator.hardwareConcurrency} cores`,
   );
   console.log(
-    `baseline (in-process engine, 1 thread, no HTTP): ${baselineRate.toFixed(0)} calls/s`,
+    `baseline (in-process engine, 1 thread, no HTTP): ${baselineRate.toFixed(0)} calls/s, ${
+      (1000 * baselineCpuPerCall).toFixed(2)
+    } ms CPU per call`,
   );
   console.log(
     `HTTP: ${result.count} requests, ${rate.toFixed(0)} requests/s, latency p50 ${
@@ -213,7 +217,9 @@ export async function main(args: string[]): Promise<number> {
   console.log(
     `CPU during the run: server ${serverCpu.toFixed(1)} s (${
       (1000 * serverCpu / result.count).toFixed(2)
-    } ms per request), load generator ${driverCpu.toFixed(1)} s; ` +
+    } ms per request, ${
+      (serverCpu / result.count / baselineCpuPerCall).toFixed(2)
+    }× the engine's), load generator ${driverCpu.toFixed(1)} s; ` +
       `1-minute load average ${loadBefore.toFixed(1)} before, ${
         Deno.loadavg()[0].toFixed(1)
       } after`,
