@@ -117,19 +117,20 @@ export const emulatorCommand: Command = {
       retentionInMs: retentionHours === undefined ? undefined : retentionHours * 3_600_000,
       retentionBytes: retentionMb === undefined ? undefined : retentionMb * 1024 * 1024,
     });
-    const shown = values["show-key"]
-      ? emulator.connectionString
-      : emulator.connectionString.replace(/SharedAccessKey=[^;]*/, "SharedAccessKey=***");
-    console.log(`EVENTHUB_CONNECTION_STRING=${shown}`);
-
+    // Listen for the signals before printing: a supervisor may signal as soon as it sees the line.
     const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-    await new Promise<void>((resolve) => {
+    const stopped = new Promise<void>((resolve) => {
       const onSignal = () => {
         for (const s of signals) Deno.removeSignalListener(s, onSignal);
         resolve();
       };
       for (const s of signals) Deno.addSignalListener(s, onSignal);
     });
+    const shown = values["show-key"]
+      ? emulator.connectionString
+      : emulator.connectionString.replace(/SharedAccessKey=[^;]*/, "SharedAccessKey=***");
+    console.log(`EVENTHUB_CONNECTION_STRING=${shown}`);
+    await stopped;
     await emulator.stop();
     return 0;
   },

@@ -525,3 +525,77 @@ Deno.test("startEmulator() refuses to change the partition count of an existing 
     Deno.removeSync(dataDir, { recursive: true });
   }
 });
+
+Deno.test("startEmulator() retention drops old segments and moves the beginning sequence number", async () => {
+  let now = Date.now();
+  await withEmulator(
+    { segmentBytes: 50, retentionInMs: 60_000, now: () => now },
+    async (emulator) => {
+      const producer = new EventHubProducerClient(emulator.connectionString);
+      const consumer = new EventHubConsumerClient("$Default", emulator.connectionString);
+      try {
+        for (let i = 0; i < 3; i++) await producer.sendBatch([tweet(i)], { partitionId: "0" });
+        now += 120_000;
+        await producer.sendBatch([tweet(3)], { partitionId: "0" });
+        assert.equal(emulator.applyRetention(), 3);
+        const properties = await producer.getPartitionProperties("0");
+        assert.equal(properties.beginningSequenceNumber, 3);
+        assert.equal(properties.lastEnqueuedSequenceNumber, 3);
+        const events = await receive(consumer, "0", earliestEventPosition, 1);
+        assert.deepEqual(events.map((e) => [e.sequenceNumber, e.body.favorite]), [[3, 3]]);
+      } finally {
+        await consumer.close();
+        await producer.close();
+      }
+    },
+  );
+});
+
+Deno.test("startEmulator() truncates a torn tail record left by a crash and continues numbering", async () => {
+  const dataDir = Deno.makeTempDirSync({ prefix: "hubwatch-emu-" });
+  try {
+    const key = "k";
+    const first = await startEmulator({ port: 0, dataDir, key });
+    const producer = new EventHubProducerClient(first.connectionString);
+    await producer.sendBatch([tweet(1), tweet(2)], { partitionId: "0" });
+    await producer.close();
+    await first.stop();
+    const partitionDir = `${dataDir}/hubwatch/partitions/0`;
+    const [segment] = [...Deno.readDirSync(partitionDir)].map((e) => e.name);
+    // Half a record: a length prefix promising more bytes than were written.
+    const file = Deno.openSync(`${partitionDir}/${segment}`, { append: true });
+    file.writeSync(Uint8Array.from([200, 0, 0, 0, 1, 2, 3, 4, 5]));
+    file.close();
+    await withEmulator({ dataDir, key }, async (second) => {
+      const again = new EventHubProducerClient(second.connectionString);
+      const consumer = new EventHubConsumerClient("$Default", second.connectionString);
+      try {
+        await again.sendBatch([tweet(3)], { partitionId: "0" });
+        const events = await receive(consumer, "0", earliestEventPosition, 3);
+        assert.deepEqual(events.map((e) => [e.sequenceNumber, e.body.favorite]), [[0, 1], [1, 2], [
+          2,
+          3,
+        ]]);
+      } finally {
+        await consumer.close();
+        await again.close();
+      }
+    });
+  } finally {
+    Deno.removeSync(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("startEmulator() stop() closes client connections and is idempotent", async () => {
+  const emulator = await startEmulator({ port: 0 });
+  const producer = new EventHubProducerClient(emulator.connectionString);
+  try {
+    await producer.getEventHubProperties();
+    assert.equal(emulator.metrics().connectionsOpen, 1);
+    await emulator.stop();
+    await emulator.stop();
+    assert.equal(emulator.metrics().connectionsOpen, 0);
+  } finally {
+    await producer.close();
+  }
+});
