@@ -211,7 +211,7 @@ export class AnomalyDetectorClient {
     } catch (error) {
       if (error instanceof AnomalyDetectorError) {
         throw new AnomalyDetectorClientError(error.code, error.message, {
-          status: 400,
+          status: error.status,
           retryable: false,
           cause: error,
         });
