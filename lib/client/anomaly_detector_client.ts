@@ -6,9 +6,9 @@ import type {
   EntireDetectResponse,
   LastDetectResponse,
 } from "@/detect";
-import { AnomalyDetectorError } from "@/detect";
-import { AnomalyDetectorClientError } from "./anomaly_detector_client_error.ts";
-import { abortableSleep, backoffDelayInMs, isRetryableStatus, retryAfterInMs } from "./_retry.ts";
+import type { AnomalyDetectorClientError } from "./anomaly_detector_client_error.ts";
+import { abortableSleep, backoffDelayInMs, retryAfterInMs } from "./_retry.ts";
+import { type CallFailure, toClientError } from "./_to_client_error.ts";
 
 /** Options of the {@linkcode AnomalyDetectorClient} constructor. */
 export interface AnomalyDetectorClientOptions {
@@ -209,18 +209,7 @@ export class AnomalyDetectorClient {
       // The same plain JSON an HTTP endpoint would answer (NaN becomes null, no shared arrays).
       return JSON.parse(JSON.stringify(result));
     } catch (error) {
-      if (error instanceof AnomalyDetectorError) {
-        throw new AnomalyDetectorClientError(error.code, error.message, {
-          status: error.status,
-          retryable: false,
-          cause: error,
-        });
-      }
-      throw new AnomalyDetectorClientError(
-        "InternalServerError",
-        `The local engine failed unexpectedly: ${error instanceof Error ? error.message : error}`,
-        { status: 500, retryable: false, cause: error },
-      );
+      throw toClientError({ kind: "local", error });
     }
   }
 
@@ -282,76 +271,30 @@ export class AnomalyDetectorClient {
         try {
           return { ok: true, value: JSON.parse(text) };
         } catch (cause) {
-          return {
-            ok: false,
-            error: new AnomalyDetectorClientError(
-              "InvalidResponse",
-              `The endpoint answered ${status} with a body that is not JSON`,
-              { status, retryable: false, cause },
-            ),
-          };
+          return { ok: false, error: toClientError({ kind: "invalid-response", status, cause }) };
         }
       }
-      const retryable = isRetryableStatus(status);
+      const error = toClientError({ kind: "status", status, text });
       return {
         ok: false,
-        error: errorFromBody(status, text, retryable),
-        retryAfterInMs: retryable ? retryAfterInMs(response.headers, this.#now()) : undefined,
+        error,
+        retryAfterInMs: error.retryable ? retryAfterInMs(response.headers, this.#now()) : undefined,
       };
     } catch (cause) {
-      if (abortSignal?.aborted) return { ok: false, error: abortedError(abortSignal) };
-      if (timeout.signal.aborted) {
-        return {
-          ok: false,
-          error: new AnomalyDetectorClientError(
-            "Timeout",
-            `The endpoint did not answer within ${timeoutInMs} ms`,
-            { status, retryable: true, cause },
-          ),
-        };
-      }
-      return {
-        ok: false,
-        error: new AnomalyDetectorClientError(
-          "NetworkError",
-          `The request to ${url} failed: ${cause instanceof Error ? cause.message : cause}`,
-          { status, retryable: true, cause },
-        ),
-      };
+      const failure: CallFailure = abortSignal?.aborted
+        ? { kind: "aborted", reason: abortSignal.reason }
+        : timeout.signal.aborted
+        ? { kind: "timeout", timeoutInMs, status, cause }
+        : { kind: "network", url, status, cause };
+      return { ok: false, error: toClientError(failure) };
     } finally {
       clearTimeout(timer);
     }
   }
 }
 
-/** Reads `{code, message}` or Azure's `{error: {code, message}}` from an error answer. */
-function errorFromBody(
-  status: number,
-  text: string,
-  retryable: boolean,
-): AnomalyDetectorClientError {
-  let code = `Http${status}`;
-  let message = `The endpoint answered HTTP ${status}`;
-  try {
-    const parsed = JSON.parse(text);
-    const inner = typeof parsed?.error === "object" && parsed.error !== null
-      ? parsed.error
-      : parsed;
-    if (typeof inner?.code === "string" || typeof inner?.code === "number") {
-      code = String(inner.code);
-    }
-    if (typeof inner?.message === "string") message = inner.message;
-  } catch {
-    if (text.trim() !== "") message = `${message}: ${text.slice(0, 200)}`;
-  }
-  return new AnomalyDetectorClientError(code, message, { status, retryable });
-}
-
 function abortedError(abortSignal: AbortSignal): AnomalyDetectorClientError {
-  return new AnomalyDetectorClientError("Aborted", "The call was aborted", {
-    retryable: false,
-    cause: abortSignal.reason,
-  });
+  return toClientError({ kind: "aborted", reason: abortSignal.reason });
 }
 
 function positive(name: string, value: number): number {
