@@ -7,6 +7,7 @@ import { detectCommand } from "./detect.ts";
 import { sendCommand } from "./send.ts";
 import { historyCommand } from "./history.ts";
 import { serveCommand } from "./serve.ts";
+import { evalCommand } from "./eval.ts";
 
 /**
  * Every working subcommand, in the order `--help` lists them.
@@ -19,6 +20,7 @@ export const commands: Command[] = [
   emulatorCommand,
   sendCommand,
   historyCommand,
+  evalCommand,
   jupyterCommand,
   benchCommand,
 ];
