@@ -70,8 +70,8 @@ Deno.test("./run serve answers the tutorial's request like ./run detect --api-ve
   }
 });
 
-Deno.test("./run serve logs each request and stops cleanly on SIGTERM", async () => {
-  const { child, lines, url } = await startServe(["--key", "k-1"]);
+Deno.test("./run serve --workers 0 logs each request and stops cleanly on SIGTERM", async () => {
+  const { child, lines, url } = await startServe(["--key", "k-1", "--workers", "0"]);
   const response = await fetch(`${url}/anomalydetector/v1.1/timeseries/last/detect`, {
     method: "POST",
     body: "{}",
