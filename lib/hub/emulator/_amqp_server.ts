@@ -55,11 +55,16 @@ interface ReceiverEntry {
   metrics: boolean;
   unsubscribe: () => void;
   closed: boolean;
+  address: string;
+  /** Until when a claim covers the link (re-checked against the claims once passed). */
+  authorizedUntilMs: number;
 }
 
 interface SendTarget {
   hub: Hub;
   partition: number | undefined;
+  address: string;
+  authorizedUntilMs: number;
 }
 
 interface ConnectionState {
@@ -221,16 +226,29 @@ export class AmqpServer {
     this.#connections.get(entry.connection)?.receivers.delete(entry);
   }
 
-  /** Is `address` (an entity path) covered by an unexpired claim on this connection? */
-  #authorized(connection: Any, address: string): boolean {
+  /**
+   * Until when `address` (an entity path) is covered by an unexpired claim on this connection;
+   * 0 when it is not covered now.
+   */
+  #authorizedUntil(connection: Any, address: string): number {
     const state = this.#state(connection);
     const target = audiencePath(`sb://host/${address}`);
     const now = this.#options.now();
+    let until = 0;
     for (const [claim, expiresOnMs] of state.claims) {
       if (expiresOnMs <= now) continue;
-      if (claim === "" || target === claim || target.startsWith(`${claim}/`)) return true;
+      if (claim === "" || target === claim || target.startsWith(`${claim}/`)) {
+        until = Math.max(until, expiresOnMs);
+      }
     }
-    return false;
+    return until;
+  }
+
+  /** Re-checks a link's authorization once its known claim expired (tokens renew by put-token). */
+  #stillAuthorized(link: { address: string; authorizedUntilMs: number }, connection: Any): boolean {
+    if (this.#options.now() < link.authorizedUntilMs) return true;
+    link.authorizedUntilMs = this.#authorizedUntil(connection, link.address);
+    return link.authorizedUntilMs > 0;
   }
 
   // ---- links the client sends on (we receive) ----
@@ -266,14 +284,15 @@ export class AmqpServer {
       );
       return;
     }
-    if (!this.#authorized(ctx.connection, address)) {
+    const authorizedUntilMs = this.#authorizedUntil(ctx.connection, address);
+    if (authorizedUntilMs === 0) {
       this.#metrics.authFailures++;
       receiver.close(
         error("amqp:unauthorized-access", `Unauthorized access to '${address}': no valid token.`),
       );
       return;
     }
-    this.#sendTargets.set(receiver, { hub, partition });
+    this.#sendTargets.set(receiver, { hub, partition, address, authorizedUntilMs });
   }
 
   #onMessage(ctx: Any): void {
@@ -292,6 +311,12 @@ export class AmqpServer {
 
   #onSend(ctx: Any, target: SendTarget): void {
     const delivery = ctx.delivery;
+    if (!this.#stillAuthorized(target, ctx.connection)) {
+      this.#metrics.authFailures++;
+      const description = `Unauthorized access to '${target.address}': the token expired.`;
+      delivery.reject(error("amqp:unauthorized-access", description));
+      return;
+    }
     let builders: PayloadBuilder[];
     let partitionKey: string | undefined;
     try {
@@ -508,7 +533,8 @@ export class AmqpServer {
       ));
       return;
     }
-    if (!this.#authorized(ctx.connection, address)) {
+    const authorizedUntilMs = this.#authorizedUntil(ctx.connection, address);
+    if (authorizedUntilMs === 0) {
       this.#metrics.authFailures++;
       sender.close(
         error("amqp:unauthorized-access", `Unauthorized access to '${address}': no valid token.`),
@@ -592,6 +618,8 @@ export class AmqpServer {
       metrics,
       unsubscribe: () => {},
       closed: false,
+      address,
+      authorizedUntilMs,
     };
     entry.unsubscribe = log.onCommit(() => this.#pump(entry));
     members.add(entry);
@@ -607,6 +635,15 @@ export class AmqpServer {
   #pump(entry: ReceiverEntry): void {
     if (entry.closed) return;
     const sender = entry.sender;
+    if (!this.#stillAuthorized(entry, entry.connection)) {
+      this.#metrics.authFailures++;
+      this.#removeEntry(entry);
+      sender.close(error(
+        "amqp:unauthorized-access",
+        `Unauthorized access to '${entry.address}': the token expired.`,
+      ));
+      return;
+    }
     while (sender.sendable()) {
       const events = entry.log.read(entry.next, Math.min(sender.credit, READ_BATCH));
       if (events.length === 0) return;

@@ -599,3 +599,24 @@ Deno.test("startEmulator() stop() closes client connections and is idempotent", 
     await producer.close();
   }
 });
+
+Deno.test("startEmulator() refuses sends on an open link once its token expired", async () => {
+  let now = Date.now();
+  await withEmulator({ now: () => now }, async (emulator) => {
+    const producer = new EventHubProducerClient(emulator.connectionString, noRetry);
+    try {
+      await producer.sendBatch([tweet(1)], { partitionId: "0" });
+      now += 2 * 3_600_000; // past the SDK's one-hour tokens
+      await assert.rejects(
+        producer.sendBatch([tweet(2)], { partitionId: "0" }),
+        (e: Error & { code?: string }) => {
+          assert.equal(e.code, "UnauthorizedError");
+          return true;
+        },
+      );
+    } finally {
+      await producer.close();
+    }
+    assert.equal(emulator.metrics().eventsReceived, 1);
+  });
+});
