@@ -5,7 +5,8 @@
  * 2. Throughput: `--events` events of the tutorial's shape `{"timestamp": ISO, "favorite": int}`
  *    from one EventSink (`--linger-ms`, default 20) through the emulator (its own process,
  *    `./run emulator`, 4 partitions) to one EventHubConsumerClient (`--max-batch-size`, default
- *    1000) in this process.
+ *    1000) in a third process (`bench/_hub_consumer.ts`), as the tutorial's producer and consumer
+ *    notebooks are separate processes. Rate = events / (last event received - first enqueue).
  * 3. Latency: `--rate` events/s for `--seconds` seconds; send-to-receive time of every event
  *    (from `EventSink.enqueue()` to the consumer's handler), p50/p99, with an EventSink linger of
  *    `--latency-linger-ms` (default 5) and the consumer at the tutorial's 100 events per batch.
@@ -18,11 +19,7 @@ import fs from "node:fs";
 import path from "node:path";
 import os from "node:os";
 import { parseArgs } from "node:util";
-import {
-  earliestEventPosition,
-  EventHubConsumerClient,
-  latestEventPosition,
-} from "@azure/event-hubs";
+import { EventHubConsumerClient, latestEventPosition } from "@azure/event-hubs";
 import { EventSink } from "@/hub";
 import { PartitionLog } from "@/hub/emulator";
 import { fileURLToPath } from "node:url";
@@ -104,45 +101,51 @@ async function throughput(
   lingerInMs: number,
 ) {
   const emulator = await spawnEmulator(path.join(dataDir, "throughput"));
-  const consumer = new EventHubConsumerClient("$Default", emulator.connectionString);
-  let received = 0;
-  let lastReceivedAt = 0;
-  let done!: () => void;
-  const allReceived = new Promise<void>((resolve) => (done = resolve));
-  const subscription = consumer.subscribe({
-    processEvents: (batch) => {
-      received += batch.length;
-      lastReceivedAt = performance.now();
-      if (received >= events) done();
-      return Promise.resolve();
-    },
-    processError: (error) => {
-      console.error(`consumer error: ${error.message}`);
-      return Promise.resolve();
-    },
-  }, { startPosition: earliestEventPosition, maxBatchSize, maxWaitTimeInSeconds: 1 });
-  const sink = new EventSink(emulator.connectionString, { lingerInMs });
-  await sink.enqueue({ body: tweetBody(-1) });
-  await sink.flush();
-  const warm = received;
-  const start = performance.now();
-  for (let i = 0; i < events; i++) await sink.enqueue({ body: tweetBody(i) });
-  await sink.flush();
-  const sentAt = performance.now();
-  while (received < events + 1) {
-    await Promise.race([allReceived, new Promise((r) => setTimeout(r, 100))]);
-    if (performance.now() - sentAt > 60_000) break;
-  }
-  await sink.close();
-  await subscription.close();
-  await consumer.close();
-  await emulator.stop();
-  const endToEnd = received - warm;
-  return {
-    sendPerSecond: events / ((sentAt - start) / 1000),
-    endToEndPerSecond: endToEnd / ((lastReceivedAt - start) / 1000),
-    received: endToEnd,
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      path.join(root, "bench/_hub_consumer.ts"),
+      emulator.connectionString,
+      String(events),
+      String(maxBatchSize),
+    ],
+    cwd: root,
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  const nextLine = async (): Promise<string> => {
+    while (!text.includes("\n")) {
+      const { value, done } = await lines.read();
+      if (done) throw new Error(`the consumer process ended early: ${text}`);
+      text += value;
+    }
+    const line = text.slice(0, text.indexOf("\n"));
+    text = text.slice(text.indexOf("\n") + 1);
+    return line;
   };
+  const sink = new EventSink(emulator.connectionString, { lingerInMs });
+  try {
+    if ((await nextLine()) !== "ready") throw new Error("the consumer process did not start");
+    const startMs = performance.timeOrigin + performance.now();
+    for (let i = 0; i < events; i++) await sink.enqueue({ body: tweetBody(i) });
+    await sink.flush();
+    const sentMs = performance.timeOrigin + performance.now();
+    const result = JSON.parse(await nextLine()) as { received: number; lastAtMs: number };
+    await child.status;
+    return {
+      sendPerSecond: events / ((sentMs - startMs) / 1000),
+      endToEndPerSecond: result.received / ((result.lastAtMs - startMs) / 1000),
+      received: result.received,
+    };
+  } finally {
+    lines.releaseLock();
+    await child.stdout.cancel().catch(() => {});
+    await sink.close();
+    await emulator.stop();
+  }
 }
 
 async function latency(dataDir: string, rate: number, seconds: number, lingerInMs: number) {
@@ -222,7 +225,7 @@ export async function main(args: string[]): Promise<number> {
     console.log(`baseline  partition log append (1,000/append): ${Math.round(base)} events/s`);
     const t = await throughput(dataDir, events, maxBatchSize, lingerInMs);
     console.log(
-      `throughput EventSink (linger ${lingerInMs} ms) -> emulator process -> consumer (maxBatchSize ${maxBatchSize}): ${
+      `throughput EventSink (linger ${lingerInMs} ms) -> emulator process -> consumer process (maxBatchSize ${maxBatchSize}): ${
         Math.round(t.endToEndPerSecond)
       } events/s end to end (${t.received} received; sends ${
         Math.round(t.sendPerSecond)

@@ -621,7 +621,7 @@ export class AmqpServer {
       address,
       authorizedUntilMs,
     };
-    entry.unsubscribe = log.onCommit(() => this.#pump(entry));
+    entry.unsubscribe = log.onCommit(() => this.#guard({ sender }, () => this.#pump(entry)));
     members.add(entry);
     this.#state(ctx.connection).receivers.add(entry);
     this.#senderEntries.set(sender, entry);

@@ -44,7 +44,7 @@ export interface PartitionLogOptions {
   retentionInMs?: number;
   /** Oldest segments are deleted while the partition is larger than this. @default {Infinity} */
   retentionBytes?: number;
-  /** Payloads of the most recent events kept in memory for readers. @default {65536} */
+  /** Payloads of the most recent events kept in memory for readers. @default {16384} */
   cacheEvents?: number;
   /** Clock used for enqueued times and retention. @default {Date.now} */
   now?: () => number;
@@ -178,7 +178,7 @@ export class PartitionLog {
     this.#segmentBytes = positiveOption("segmentBytes", options.segmentBytes, 64 * 1024 * 1024);
     this.#retentionInMs = positiveOption("retentionInMs", options.retentionInMs, 86_400_000);
     this.#retentionBytes = positiveOption("retentionBytes", options.retentionBytes, Infinity);
-    const cacheEvents = positiveOption("cacheEvents", options.cacheEvents, 65_536);
+    const cacheEvents = positiveOption("cacheEvents", options.cacheEvents, 16_384);
     this.#cache = new Array(Math.floor(cacheEvents));
     this.#cacheSeq = new Float64Array(Math.floor(cacheEvents)).fill(-1);
     this.#now = options.now ?? Date.now;
@@ -268,7 +268,10 @@ export class PartitionLog {
     return this.#beginSequenceNumber + lo;
   }
 
-  /** Calls `listener` whenever new events become readable; returns the unsubscribe function. */
+  /**
+   * Calls `listener` whenever new events become readable; returns the unsubscribe function.
+   * A listener that throws is unsubscribed (the log itself carries on).
+   */
   onCommit(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -401,7 +404,14 @@ export class PartitionLog {
   #commit(end: number): void {
     if (end <= this.#committedEnd) return;
     this.#committedEnd = end;
-    for (const listener of this.#listeners) listener();
+    for (const listener of this.#listeners) {
+      try {
+        listener();
+      } catch {
+        // A reader's failure must not stop the log; the throwing listener is dropped.
+        this.#listeners.delete(listener);
+      }
+    }
   }
 
   #remember(sequenceNumber: number, payload: Uint8Array): void {
