@@ -120,6 +120,8 @@ const SYSTEM_CODES = new Set([
  */
 export function toHubError(error: unknown, action: string): HubError {
   if (error instanceof HubError) return error;
+  const inner = (error as { errors?: unknown })?.errors;
+  if (Array.isArray(inner) && inner.length > 0) return fromAggregate(error as Error, inner, action);
   const detail = describe(error);
   const name = error instanceof Error ? error.name : undefined;
   const rawCode = typeof error === "object" && error !== null
@@ -150,6 +152,23 @@ export function toHubError(error: unknown, action: string): HubError {
     cause: error,
     sdkCode,
   });
+}
+
+/** An AggregateError (e.g. one refused connection per address) takes its first known code. */
+function fromAggregate(error: Error, inner: unknown[], action: string): HubError {
+  const translated = inner.map((e) => toHubError(e, action));
+  const known = translated.find((e) => e.code !== "Unknown") ?? translated[0];
+  const retryable = known.code === "Unknown"
+    ? translated.some((e) => e.retryable)
+    : known.retryable;
+  return new HubError(
+    `Cannot ${action} as Event Hubs failed${known.sdkCode ? ` (${known.sdkCode})` : ""}: ${
+      inner.map(describe).join("; ")
+    }`,
+    known.code,
+    retryable,
+    { cause: error, sdkCode: known.sdkCode },
+  );
 }
 
 function describe(error: unknown): string {

@@ -74,3 +74,21 @@ Deno.test("toHubError() returns a HubError unchanged", () => {
   const original = new HubError("x", "Busy", true);
   assert.equal(toHubError(original, "send"), original);
 });
+
+Deno.test("toHubError() translates an AggregateError by its first known inner error", () => {
+  const refused = (port: number) =>
+    Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:${port}`), { code: "ECONNREFUSED" });
+  const error = toHubError(
+    new AggregateError([new Error("odd"), refused(1), refused(2)]),
+    "connect",
+  );
+  assert.deepEqual([error.code, error.retryable, error.sdkCode], [
+    "Unavailable",
+    true,
+    "ECONNREFUSED",
+  ]);
+  assert.equal(
+    error.message,
+    "Cannot connect as Event Hubs failed (ECONNREFUSED): odd; connect ECONNREFUSED 127.0.0.1:1; connect ECONNREFUSED 127.0.0.1:2",
+  );
+});
