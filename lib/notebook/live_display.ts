@@ -10,8 +10,11 @@ import type { MimeBundle } from "../plot/plotly.ts";
 /** Publishes one Jupyter IOPub message, like `Deno.jupyter.broadcast`. */
 export type Broadcast = (msgType: string, content: Record<string, unknown>) => Promise<void>;
 
-/** What a live display can show: a MIME bundle, a displayable object, or text. */
-export type Displayable = MimeBundle | { [key: symbol]: unknown } | string;
+/**
+ * What a live display can show: a MIME bundle, an object with
+ * `[Symbol.for("Jupyter.display")]()` (checked when rendered), or text.
+ */
+export type Displayable = MimeBundle | object | string;
 
 /** Content of a live display, or a function that renders it (called only when sent). */
 export type LiveContent = Displayable | (() => Displayable);

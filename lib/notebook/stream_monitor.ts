@@ -222,7 +222,7 @@ export class AnalyzeMonitor {
     await this.progress.update({
       value: summary.events,
       details: {
-        "micro-batches": summary.batches,
+        batches: summary.batches,
         late: summary.lateEvents,
         "re-delivered skipped": summary.duplicatesSkipped,
       },

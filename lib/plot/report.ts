@@ -72,7 +72,8 @@ export async function renderReport(options: ReportOptions = {}): Promise<string>
     const rows = Object.entries(options.summary).map(([item, value]) => ({ item, value }));
     parts.push(
       `<section class="hubwatch-summary"><h2>Summary</h2>${
-        htmlTable(["item", "value"], rows, { maxRows: Math.max(1, rows.length), caption: "" })
+        htmlTable(["item", "value"], rows, { maxRows: Math.max(1, rows.length) })
+          .replace(/<caption[^>]*>.*?<\/caption>/, "")
       }</section>`,
     );
   }
