@@ -106,6 +106,19 @@ function windowStarts(hoursMs: readonly number[], windowHours: number): number[]
 }
 
 /**
+ * Number of hours {@linkcode detectHours} evaluates: those with `windowHours` of history and
+ * more than 12 points in their window.
+ */
+export function countEvaluableHours(
+  hours: readonly HourValue[],
+  options: Pick<DetectHoursOptions, "windowHours"> = {},
+): number {
+  const windowHours = options.windowHours ?? TUTORIAL_PARAMETERS.windowHours;
+  const starts = windowStarts(hours.map((h) => Date.parse(h.timestamp)), windowHours);
+  return starts.filter((s) => s >= 0).length;
+}
+
+/**
  * Runs last-point detection for every evaluable hour once, and derives the flags of each
  * requested sensitivity from the same model output: sensitivity only enters the engine's margin
  * step, so this equals calling `detectLastPoint` once per hour and sensitivity.

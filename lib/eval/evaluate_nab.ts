@@ -8,7 +8,12 @@
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ApiVersion } from "../detect/mod.ts";
-import { type HourFlag, sweepHours, TUTORIAL_PARAMETERS } from "./detect_hours.ts";
+import {
+  countEvaluableHours,
+  type HourFlag,
+  sweepHours,
+  TUTORIAL_PARAMETERS,
+} from "./detect_hours.ts";
 import {
   listNabFiles,
   type NabSeries,
@@ -213,7 +218,7 @@ async function detectAll(
   workers: number,
   options: EvaluateNabOptions,
 ): Promise<HourFlag[][][]> {
-  const totals = series.map(() => 0);
+  const totals = series.map((s) => countEvaluableHours(s.hours, detect));
   const dones = series.map(() => 0);
   let filesDone = 0;
   const report = () => {

@@ -43,3 +43,5 @@ export * from "./score_flags.ts";
 export * from "./evaluate_nab.ts";
 export * from "./flags_csv.ts";
 export * from "./sweep_figure.ts";
+export * from "./nab_figure.ts";
+export * from "./eval_tables.ts";
