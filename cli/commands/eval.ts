@@ -178,22 +178,29 @@ export const evalCommand: Command = {
     const outDir = values.out ?? DEFAULT_OUT;
     const started = performance.now();
     let filesReported = 0;
-    const evaluation = await evaluateNab(dataDir, {
-      ...options,
-      onProgress: (p) => {
-        if (p.filesDone === filesReported) return;
-        filesReported = p.filesDone;
-        console.error(`eval nab: ${p.filesDone}/${p.files} files detected`);
-      },
-    });
+    let evaluation: NabEvaluation;
+    try {
+      evaluation = await evaluateNab(dataDir, {
+        ...options,
+        onProgress: (p) => {
+          if (p.filesDone === filesReported) return;
+          filesReported = p.filesDone;
+          console.error(`eval nab: ${p.filesDone}/${p.files} files detected`);
+        },
+      });
+    } catch (error) {
+      console.error(`hubwatch eval: ${(error as Error).message}`);
+      return 1;
+    }
     const run = evaluation.runs[0];
     try {
       await mkdir(outDir, { recursive: true });
       for (const f of run.files) await writeFile(join(outDir, f.name), flagsToCsv(f.flags));
     } catch (error) {
-      throw new Error(`Cannot write the flags to ${outDir}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      console.error(
+        `hubwatch eval: cannot write the flags to ${outDir}: ${(error as Error).message}`,
+      );
+      return 1;
     }
     console.log(formatRun(evaluation, run));
     console.log(

@@ -88,3 +88,25 @@ Deno.test("eval nab rejects an unknown api version", async () => {
     new UsageError("--api-version must be v1.0 or v1.1: current value is v2"),
   );
 });
+
+Deno.test("eval nab exits 1 with one error line when the data folder is missing", async () => {
+  const error = console.error;
+  const lines: string[] = [];
+  console.error = (...a: unknown[]) => void lines.push(a.join(" "));
+  try {
+    const code = await evalCommand.run([
+      "nab",
+      "--data",
+      "/nonexistent/nab/data/x",
+      "--workers",
+      "0",
+    ]);
+    assert.equal(code, 1);
+    assert.match(
+      lines.join("\n"),
+      /^hubwatch eval: Cannot read NAB windows "\/nonexistent\/nab\/labels\/combined_windows\.json"/,
+    );
+  } finally {
+    console.error = error;
+  }
+});
