@@ -7,7 +7,11 @@
 import { Buffer } from "node:buffer";
 import rhea from "rhea";
 import type { Hub } from "./_hub.ts";
-import { audiencePath, resourceCovers, verifySharedAccessSignature } from "./_sas.ts";
+import {
+  audiencePath,
+  resourceCovers,
+  verifySharedAccessSignature,
+} from "./shared_access_signature.ts";
 import { parseStartFilter, type StartPosition } from "./_filter.ts";
 import { annotateMessage, insertDeliveryAnnotations, sectionBytes } from "./_amqp_splice.ts";
 import type { PartitionLog, PayloadBuilder, RecordMeta, StoredEvent } from "./partition_log.ts";

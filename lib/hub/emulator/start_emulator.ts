@@ -18,6 +18,8 @@ export interface HubConfig {
   name: string;
   /** Number of partitions, fixed once the hub exists on disk. @default {4} */
   partitionCount?: number;
+  /** Consumer groups of this hub (`$Default` always exists). @default {EmulatorOptions.consumerGroups} */
+  consumerGroups?: string[];
 }
 
 /** Options of {@linkcode startEmulator}. */
@@ -121,7 +123,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       count,
     );
   }
-  for (const g of consumerGroups) {
+  for (const g of [...consumerGroups, ...hubsConfig.flatMap((h) => h.consumerGroups ?? [])]) {
     check(
       typeof g === "string" && /^[$A-Za-z0-9][A-Za-z0-9._$-]{0,49}$/.test(g),
       "consumerGroups[]",
@@ -171,7 +173,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   try {
     for (const h of hubsConfig) {
       hubs.push(
-        Hub.open(dataDir, h.name, h.partitionCount ?? 4, consumerGroups, logOptions, now()),
+        Hub.open(
+          dataDir,
+          h.name,
+          h.partitionCount ?? 4,
+          h.consumerGroups ?? consumerGroups,
+          logOptions,
+          now(),
+        ),
       );
     }
     applyRetention();

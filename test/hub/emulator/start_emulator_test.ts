@@ -620,3 +620,16 @@ Deno.test("startEmulator() refuses sends on an open link once its token expired"
     assert.equal(emulator.metrics().eventsReceived, 1);
   });
 });
+
+Deno.test("startEmulator() keeps per-hub consumer groups to their hub", async () => {
+  const hubs = [{ name: "a", consumerGroups: ["spark"] }, { name: "b" }];
+  await withEmulator({ hubs }, async (emulator) => {
+    const onB = new EventHubConsumerClient("spark", emulator.connectionStringFor("b"));
+    try {
+      const error = await firstError(onB, "0", { startPosition: earliestEventPosition });
+      assert.equal(error.code, "MessagingEntityNotFoundError");
+    } finally {
+      await onB.close();
+    }
+  });
+});
