@@ -40,6 +40,14 @@ export interface EventMetricsOptions {
  * inclusive); each flag time outside all windows is a false alarm.
  *
  * @param flagTimesMs the time of each flagged hour (epoch ms) at which it is scored.
+ *
+ * @example
+ * ```ts
+ * import { eventMetrics } from "./event_metrics.ts";
+ * const windows = [{ startMs: 100, endMs: 200 }, { startMs: 500, endMs: 600 }];
+ * const m = eventMetrics([150, 180, 300], windows);
+ * console.log(m.found, m.falseAlarms, m.precision, m.recall); // 1 1 0.5 0.5
+ * ```
  */
 export function eventMetrics(
   flagTimesMs: readonly number[],
