@@ -114,6 +114,18 @@ function fail(code: string, message: string): never {
  * required; `stableTrendWindow` (integer, 3 ≤ W < n/2) and `threshold` (0.01..0.99) default per
  * granularity.
  *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectChangePoint } from "./mod.ts";
+ * const series = Array.from({ length: 60 }, (_, i) => ({
+ *   timestamp: new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString(),
+ *   value: (i < 30 ? 10 : 25) + (i % 3) * 0.1,
+ * }));
+ * const res = detectChangePoint({ series, granularity: "minutely", stableTrendWindow: 5, period: 0 });
+ * assert.deepEqual(res.isChangePoint.flatMap((f, i) => (f ? [i] : [])), [30]);
+ * ```
+ *
  * @throws {AnomalyDetectorError} for an invalid request.
  */
 export function detectChangePoint(

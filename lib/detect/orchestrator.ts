@@ -274,6 +274,20 @@ function hasSeverity(apiVersion: ApiVersion): boolean {
  * Detects anomalies over a whole series, like `POST /timeseries/entire/detect` of the retired
  * Azure Anomaly Detector. `request` is the JSON body (parsed, or its text).
  *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectEntireSeries } from "./mod.ts";
+ * const week = [10, 12, 14, 11, 10, 6, 5];
+ * const series = Array.from({ length: 28 }, (_, i) => ({
+ *   timestamp: new Date(Date.UTC(2021, 0, 1 + i)).toISOString(),
+ *   value: week[i % 7] + (i === 17 ? 8 : 0),
+ * }));
+ * const res = detectEntireSeries({ series, granularity: "daily", sensitivity: 95 });
+ * assert.equal(res.period, 7);
+ * assert.deepEqual(res.isAnomaly.flatMap((a, i) => (a ? [i] : [])), [17]);
+ * ```
+ *
  * @throws {AnomalyDetectorError} for an invalid request (code and message as the service).
  */
 export function detectEntireSeries(
@@ -297,6 +311,19 @@ export function detectEntireSeries(
 /**
  * Detects whether the last point of a series is an anomaly, like
  * `POST /timeseries/last/detect` of the retired Azure Anomaly Detector.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectLastPoint } from "./mod.ts";
+ * const series = Array.from({ length: 60 }, (_, i) => ({
+ *   timestamp: new Date(Date.UTC(2024, 0, 1, i)).toISOString(),
+ *   value: 100 + 10 * Math.sin((2 * Math.PI * i) / 24) + (i === 59 ? 80 : 0),
+ * }));
+ * const res = detectLastPoint({ series, granularity: "hourly", period: 24 }, { apiVersion: "v1.0" });
+ * assert.equal(res.isAnomaly, true);
+ * assert.equal(res.suggestedWindow, 97);
+ * ```
  *
  * @throws {AnomalyDetectorError} for an invalid request (code and message as the service).
  */
