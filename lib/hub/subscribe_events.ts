@@ -19,6 +19,7 @@ import {
 } from "@azure/event-hubs";
 import { type DeadLetterSink, toDeadLetterRecord } from "./dead_letter.ts";
 import { HubError, toHubError } from "./errors.ts";
+import { settleWithinGuarded } from "./_sdk_guard.ts";
 
 /** Options for {@linkcode subscribeEvents}. */
 export interface SubscribeEventsOptions<T = unknown> {
@@ -102,8 +103,12 @@ export interface SubscribeEventsOptions<T = unknown> {
    */
   prefetchCount?: number;
   /**
-   * Options for the `EventHubConsumerClient` (identifier, user agent, retry policy).
-   * @default {undefined}
+   * Options for the `EventHubConsumerClient` (identifier, user agent, retry policy). After a
+   * lost connection each partition reader reconnects on the SDK's retry schedule: by default
+   * 3 retries 30 s apart; a shorter `retryOptions.retryDelayInMs` reconnects sooner. Keep
+   * `retryOptions.timeoutInMs` at its default: when a management request times out on a lost
+   * connection, the SDK throws an uncaught `TypeError` (see `_sdk_guard.ts`).
+   * @default {undefined} (the SDK's defaults)
    */
   clientOptions?: EventHubClientOptions;
   /** Stops the subscription when aborted. */
@@ -195,6 +200,8 @@ export interface EventSubscription {
  * forever. Use the handler API for such logic.
  */
 export interface EventStream<T = unknown> extends EventSubscription, AsyncIterable<EventBatch<T>> {}
+
+const CLOSE_TIMEOUT_IN_MS = 5000;
 
 const FATAL_CODES = new Set(["EntityNotFound", "Unauthorized", "InvalidArgument"]);
 
@@ -339,16 +346,13 @@ class Consumer<T> implements EventStream<T> {
       this.#running = false;
       this.#releaseAll();
       this.#closed = (async () => {
-        try {
-          await this.#subscription?.close();
-        } catch {
-          // Closing releases resources only; the connection is closed below regardless.
+        // The subscription's close may hang after a lost connection (a known SDK defect): the
+        // connection is closed after a bounded wait regardless.
+        const subscription = this.#subscription;
+        if (subscription !== undefined) {
+          await settleWithinGuarded(() => subscription.close(), CLOSE_TIMEOUT_IN_MS);
         }
-        try {
-          await this.#client.close();
-        } catch {
-          // Nothing left to release.
-        }
+        await settleWithinGuarded(() => this.#client.close(), CLOSE_TIMEOUT_IN_MS);
         this.#partitions.clear();
       })();
     }
