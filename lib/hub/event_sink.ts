@@ -13,6 +13,7 @@ import {
   type OperationOptions,
 } from "@azure/event-hubs";
 import { HubError, toHubError } from "./errors.ts";
+import { settleWithinGuarded } from "./_sdk_guard.ts";
 
 /**
  * What {@linkcode EventSink} needs from a producer. `EventHubProducerClient` is one; tests may
@@ -138,6 +139,7 @@ interface Route {
 }
 
 const EVENT_OVERHEAD_BYTES = 64;
+const CLOSE_TIMEOUT_IN_MS = 5000;
 
 /**
  * Buffers events and sends them in batches (`createBatch` / `tryAdd`): a partition key's or
@@ -326,12 +328,9 @@ export class EventSink {
         } finally {
           for (const wake of this.#roomWaiters.splice(0)) wake();
           if (this.#ownsProducer) {
-            try {
-              await this.#producer.close();
-            } catch (error) {
-              // A failed close leaves nothing to retry; report it like a send error.
-              this.#report(toHubError(error, "close the Event Hubs producer"), []);
-            }
+            // Bounded and guarded: after a lost connection the SDK's close can hang or throw
+            // an uncaught TypeError (see _sdk_guard.ts); there is nothing left to retry.
+            await settleWithinGuarded(() => this.#producer.close(), CLOSE_TIMEOUT_IN_MS);
           }
         }
         const errors = this.#unreportedErrors.splice(0);
