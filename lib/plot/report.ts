@@ -4,6 +4,10 @@
  * @module
  */
 import { dirname } from "node:path";
+import type { WindowRow } from "../window/types.ts";
+import { anomalyFigure, type AnomalyFigureOptions, type AnomalyPoint } from "./anomaly_figure.ts";
+import { anomalyTable } from "./anomaly_table.ts";
+import { historyTable } from "./history_table.ts";
 import { plotlyScriptTag } from "./plotly.ts";
 import { htmlTable, type TableValue } from "./table.ts";
 
@@ -135,4 +139,53 @@ export async function writeReport(path: string, options: ReportOptions = {}): Pr
     throw new Error(`Cannot write the report to ${path}`, { cause: error });
   }
   return bytes.length;
+}
+
+/** Options of {@linkcode anomalyReport}. */
+export interface AnomalyReportOptions {
+  /** Page title. @default {"hubwatch — anomalies in the average likes per hour"} */
+  title?: string;
+  /** A paragraph under the title. */
+  subtitle?: string;
+  /** Summary rows shown before the figure, in order. @default {{}} */
+  summary?: Readonly<Record<string, TableValue>>;
+  /** The history table, shown as the last section when given. */
+  history?: readonly WindowRow[];
+  /** Options of the figure. @default {{}} */
+  figure?: AnomalyFigureOptions;
+  /** Footer time. @default {new Date()} */
+  generatedAt?: Date;
+}
+
+/**
+ * The standard anomaly report (for {@linkcode writeReport}): the summary, the anomaly chart of
+ * `points`, the table of anomalies and, when given, the history table.
+ */
+export function anomalyReport(
+  points: readonly AnomalyPoint[],
+  options: AnomalyReportOptions = {},
+): ReportOptions {
+  const flagged = points.filter((p) => p.isAnomaly === true).length;
+  const sections: ReportSection[] = [
+    {
+      title: "Average likes per hour",
+      description:
+        "The series with the detector's expected value (dashed) and its margins (shaded band); anomalies above the band are red ▲, below it blue ▼.",
+      content: anomalyFigure(points, options.figure),
+    },
+    { title: `Anomalies (${flagged})`, content: anomalyTable(points) },
+  ];
+  if (options.history) {
+    sections.push({
+      title: "History",
+      content: historyTable(options.history, { maxRows: Math.max(1, options.history.length) }),
+    });
+  }
+  return {
+    title: options.title ?? "hubwatch — anomalies in the average likes per hour",
+    subtitle: options.subtitle,
+    summary: options.summary ?? {},
+    sections,
+    generatedAt: options.generatedAt,
+  };
 }

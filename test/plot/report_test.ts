@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   anomalyFigure,
+  anomalyReport,
   HtmlView,
+  PlotlyFigure,
   readPlotlySource,
   renderReport,
   TableView,
@@ -120,4 +122,37 @@ Deno.test("writeReport() wraps a write failure with the path", async () => {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("anomalyReport() lays out summary, chart, anomalies and history", () => {
+  const points = [
+    { timestamp: new Date(T0), value: 1, isAnomaly: false },
+    { timestamp: new Date(T0 + 3_600_000), value: 9, isAnomaly: true, direction: "up" as const },
+  ];
+  const history = [{
+    groupTime: new Date(T0),
+    windowEnd: new Date(T0 + 3_600_000),
+    average: 1,
+    count: 1,
+    sum: 1,
+    max: 1,
+  }];
+  const report = anomalyReport(points, { summary: { windows: 2 }, history, generatedAt: AT });
+  assert.equal(report.title, "hubwatch — anomalies in the average likes per hour");
+  assert.deepEqual(report.summary, { windows: 2 });
+  assert.deepEqual(report.sections?.map((s) => s.title), [
+    "Average likes per hour",
+    "Anomalies (1)",
+    "History",
+  ]);
+  assert.ok(report.sections?.[0].content instanceof PlotlyFigure);
+  assert.match((report.sections?.[2].content as TableView).toString(), /2026-01-05T00:00:00Z/);
+});
+
+Deno.test("anomalyReport() leaves out the history section without a history", () => {
+  const report = anomalyReport([]);
+  assert.deepEqual(report.sections?.map((s) => s.title), [
+    "Average likes per hour",
+    "Anomalies (0)",
+  ]);
 });
