@@ -143,6 +143,12 @@ export interface EventBatch<T = unknown> {
   deadLettered: number;
   /** The partition's newest event, with `trackLastEnqueuedEventProperties`. */
   lastEnqueuedEventProperties: LastEnqueuedEventProperties | undefined;
+  /**
+   * Checkpoints the partition at this batch's last event (dead-lettered ones included), for
+   * consumers started with `checkpointAfterEachBatch: false`. Without a `checkpointStore` the
+   * checkpoint lasts only as long as the subscription.
+   */
+  checkpoint(): Promise<void>;
 }
 
 /** The handler-based API of {@linkcode subscribeEvents}. */
@@ -262,6 +268,7 @@ class Consumer<T> implements EventStream<T> {
   #readerFailures: ((error: unknown) => void)[] = [];
   #fatal: HubError | undefined;
   #iterated = false;
+  #forgetAbort: (() => void) | undefined;
 
   constructor(
     options: SubscribeEventsOptions<T>,
@@ -318,13 +325,14 @@ class Consumer<T> implements EventStream<T> {
       this.#client.close().catch(() => {});
       throw toHubError(error, "subscribe to the event hub");
     }
-    if (options.abortSignal !== undefined) {
-      if (options.abortSignal.aborted) {
+    const signal = options.abortSignal;
+    if (signal !== undefined) {
+      if (signal.aborted) {
         this.close().catch(() => {});
       } else {
-        options.abortSignal.addEventListener("abort", () => this.close().catch(() => {}), {
-          once: true,
-        });
+        const onAbort = () => this.close().catch(() => {});
+        signal.addEventListener("abort", onAbort, { once: true });
+        this.#forgetAbort = () => signal.removeEventListener("abort", onAbort);
       }
     }
   }
@@ -344,6 +352,7 @@ class Consumer<T> implements EventStream<T> {
   close(): Promise<void> {
     if (this.#closed === undefined) {
       this.#running = false;
+      this.#forgetAbort?.();
       this.#releaseAll();
       this.#closed = (async () => {
         // The subscription's close may hang after a lost connection (a known SDK defect): the
@@ -470,6 +479,7 @@ class Consumer<T> implements EventStream<T> {
       }
     }
 
+    const last = events[events.length - 1];
     if (good.length > 0) {
       const batch: EventBatch<T> = {
         partitionId,
@@ -478,6 +488,14 @@ class Consumer<T> implements EventStream<T> {
         lastEnqueuedEventProperties: this.#options.trackLastEnqueuedEventProperties
           ? context.lastEnqueuedEventProperties
           : undefined,
+        checkpoint: async () => {
+          try {
+            await context.updateCheckpoint(last);
+          } catch (error) {
+            throw toHubError(error, `update the checkpoint of partition ${partitionId}`);
+          }
+          this.#stats.checkpoints++;
+        },
       };
       this.#stats.batches++;
       this.#stats.events += good.length;
@@ -501,7 +519,7 @@ class Consumer<T> implements EventStream<T> {
 
     if (checkpoint) {
       try {
-        await context.updateCheckpoint(events[events.length - 1]);
+        await context.updateCheckpoint(last);
         this.#stats.checkpoints++;
       } catch (error) {
         await this.#report(

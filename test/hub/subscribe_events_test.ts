@@ -294,3 +294,59 @@ Deno.test("subscribeEvents() reports OwnershipLost when a higher owner level tak
     assert.equal(errors[0].retryable, false);
   });
 });
+
+Deno.test("EventBatch.checkpoint() checkpoints on demand when automatic checkpoints are off", async () => {
+  await withEmulator(async (emulator) => {
+    await withTempDir(async (dir) => {
+      const producer = new EventHubProducerClient(emulator.connectionString);
+      const bodies = Array.from({ length: 30 }, (_, i) => ({ body: tweetBody(i) }));
+      await producer.sendBatch(bodies, { partitionId: "0" });
+      await producer.close();
+      const store = new FileCheckpointStore(dir);
+      const stream = subscribeEvents({
+        connectionString: emulator.connectionString,
+        checkpointStore: store,
+        partitionId: "0",
+        maxBatchSize: 10,
+        checkpointAfterEachBatch: false,
+        ...fast,
+      });
+      let seen = 0;
+      let checkpointedAt = -1;
+      for await (const batch of stream) {
+        seen += batch.events.length;
+        if (batch.events[0].sequenceNumber === 0) {
+          await batch.checkpoint();
+          checkpointedAt = batch.events.at(-1)!.sequenceNumber;
+        }
+        if (seen === 30) break;
+      }
+      assert.ok(checkpointedAt >= 0 && checkpointedAt < 10);
+      const saved = await store.listCheckpoints("127.0.0.1", HUB, "$Default");
+      assert.deepEqual(saved.map((c) => [c.partitionId, c.sequenceNumber]), [[
+        "0",
+        checkpointedAt,
+      ]]);
+      assert.equal(stream.stats.checkpoints, 1);
+    });
+  });
+});
+
+Deno.test("subscribeEvents() closes when its abortSignal fires", async () => {
+  await withEmulator(async (emulator) => {
+    const controller = new AbortController();
+    const stream = subscribeEvents({
+      connectionString: emulator.connectionString,
+      abortSignal: controller.signal,
+      ...fast,
+    });
+    const batches: unknown[] = [];
+    const reading = (async () => {
+      for await (const batch of stream) batches.push(batch);
+    })();
+    controller.abort();
+    await reading;
+    assert.equal(stream.isRunning, false);
+    assert.deepEqual(batches, []);
+  });
+});
