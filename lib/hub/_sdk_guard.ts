@@ -1,9 +1,11 @@
 /**
  * A guard for one known defect of `@azure/core-amqp` (Azure/azure-sdk-for-js#20569): after the
- * connection was lost, cancelling or timing out a pending management request reads
- * `receiver.address` of a removed link and throws a `TypeError` from inside an abort listener or
- * a timer. Deno reports such an error as uncaught and ends the process. The request's promise
- * then never settles, so whatever awaits it (the SDK's `subscription.close()`) hangs.
+ * connection was lost, cancelling or timing out a pending request on the `$cbs` or
+ * `$management` link reads `receiver.address` of a removed link and throws a `TypeError` from
+ * inside an abort listener or a timer (60 s after the request by default). Deno reports such an
+ * error as uncaught and ends the process. The request's promise then never settles, so whatever
+ * awaits it hangs: the SDK's `subscription.close()`, or a partition reader that was
+ * authenticating when the connection dropped.
  *
  * @module
  */
@@ -15,6 +17,27 @@ export function isKnownSdkDefect(error: unknown): boolean {
     (error.stack ?? "").includes("requestResponseLink");
 }
 
+let holders = 0;
+
+function onError(event: ErrorEvent): void {
+  if (isKnownSdkDefect(event.error)) event.preventDefault();
+}
+
+/**
+ * Keeps the known SDK defect from ending the process until the returned function is called
+ * (reference-counted: one global `error` listener however many holders). Other uncaught
+ * errors are left alone.
+ */
+export function holdSdkDefectGuard(): () => void {
+  if (holders++ === 0) globalThis.addEventListener("error", onError);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--holders === 0) globalThis.removeEventListener("error", onError);
+  };
+}
+
 /**
  * Runs `fn` while the known SDK defect is kept from ending the process, and gives up waiting
  * for `fn` after `timeoutInMs` (resolving `false`) since the defect can leave it pending forever.
@@ -24,10 +47,7 @@ export async function settleWithinGuarded(
   fn: () => Promise<unknown>,
   timeoutInMs: number,
 ): Promise<boolean> {
-  const onError = (event: ErrorEvent) => {
-    if (isKnownSdkDefect(event.error)) event.preventDefault();
-  };
-  globalThis.addEventListener("error", onError);
+  const release = holdSdkDefectGuard();
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const timedOut = new Promise<boolean>((resolve) => {
@@ -44,6 +64,6 @@ export async function settleWithinGuarded(
     return await Promise.race([settled, timedOut]);
   } finally {
     clearTimeout(timer);
-    globalThis.removeEventListener("error", onError);
+    release();
   }
 }

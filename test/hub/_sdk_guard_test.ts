@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { isKnownSdkDefect, settleWithinGuarded } from "../../lib/hub/_sdk_guard.ts";
+import {
+  holdSdkDefectGuard,
+  isKnownSdkDefect,
+  settleWithinGuarded,
+} from "../../lib/hub/_sdk_guard.ts";
 
 function sdkDefect(): TypeError {
   const error = new TypeError("Cannot read properties of undefined (reading 'address')");
@@ -43,4 +47,17 @@ Deno.test("settleWithinGuarded() stops waiting for a promise that never settles"
 
 Deno.test("settleWithinGuarded() resolves true when the function settles, even by rejecting", async () => {
   assert.equal(await settleWithinGuarded(() => Promise.reject(new Error("x")), 1000), true);
+});
+
+Deno.test("holdSdkDefectGuard() guards until every holder released it", () => {
+  const dispatch = () =>
+    globalThis.dispatchEvent(new ErrorEvent("error", { error: sdkDefect(), cancelable: true }));
+  const releaseA = holdSdkDefectGuard();
+  const releaseB = holdSdkDefectGuard();
+  assert.equal(dispatch(), false);
+  releaseA();
+  releaseA();
+  assert.equal(dispatch(), false);
+  releaseB();
+  assert.equal(dispatch(), true);
 });
