@@ -5,6 +5,7 @@ import { demoCommand } from "./demo.ts";
 import { emulatorCommand } from "./emulator.ts";
 import { detectCommand } from "./detect.ts";
 import { sendCommand } from "./send.ts";
+import { analyzeCommand } from "./analyze.ts";
 import { historyCommand } from "./history.ts";
 import { serveCommand } from "./serve.ts";
 import { evalCommand } from "./eval.ts";
@@ -19,6 +20,7 @@ export const commands: Command[] = [
   serveCommand,
   emulatorCommand,
   sendCommand,
+  analyzeCommand,
   historyCommand,
   evalCommand,
   jupyterCommand,

@@ -4,6 +4,7 @@
  * ({@linkcode detectHistory}).
  * @module
  */
+import { HistoryTable } from "@/store";
 import { analyze, type AnalyzeOptions, type AnalyzeSummary } from "./analyze.ts";
 import {
   detectHistory,
@@ -64,7 +65,8 @@ export interface AnalyzeJobResult {
 
 /**
  * Runs the analyze job: consumes until the source ends (or `maxEvents` were counted), goes idle
- * or `abortSignal` fires, detecting at every closed window when `continuous`. When the input
+ * or `abortSignal` fires, detecting at every closed window when `continuous` (starting with the
+ * windows the table already holds as closed but not yet detected). When the input
  * ended, every remaining window counts as closed. Then (unless `detectAtEnd` is false or the
  * job was aborted) runs entire-series and last-point detection over the history table.
  */
@@ -101,6 +103,15 @@ export async function runAnalyzeJob(options: AnalyzeJobOptions): Promise<Analyze
       onDetection,
     })
     : undefined;
+  if (monitor) {
+    // Catch up first: windows the table already holds as closed but not yet detected.
+    const history = await HistoryTable.open(historyPath, rest.tableOptions);
+    const progress = await history.streamProgress(rest.appId ?? "hubwatch-analyze");
+    const times = Object.values(progress?.maxEventTimeByPartition ?? {});
+    if (times.length > 0) {
+      monitor.watermark(new Date(Math.min(...times) - (rest.graceInMs ?? 3_600_000)));
+    }
+  }
   let summary: AnalyzeSummary;
   try {
     summary = await analyze({
