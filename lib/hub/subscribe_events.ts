@@ -19,7 +19,7 @@ import {
 } from "@azure/event-hubs";
 import { type DeadLetterSink, toDeadLetterRecord } from "./dead_letter.ts";
 import { HubError, toHubError } from "./errors.ts";
-import { settleWithinGuarded } from "./_sdk_guard.ts";
+import { holdSdkDefectGuard, settleWithinGuarded } from "./_sdk_guard.ts";
 
 /** Options for {@linkcode subscribeEvents}. */
 export interface SubscribeEventsOptions<T = unknown> {
@@ -111,6 +111,19 @@ export interface SubscribeEventsOptions<T = unknown> {
    * @default {undefined} (the SDK's defaults)
    */
   clientOptions?: EventHubClientOptions;
+  /**
+   * A partition reader that neither delivers a batch nor reports an empty wait for this long
+   * (while no batch of it is being processed) is considered hung, and the SDK client is
+   * replaced: it resubscribes from the checkpoints. Must exceed `maxWaitTimeInSeconds`.
+   * @default {60000}
+   */
+  stallTimeoutInMs?: number;
+  /**
+   * Longest wait for each step of `close()` (and of replacing a hung client): the SDK's close
+   * can hang for good after a lost connection, and the connection is closed regardless.
+   * @default {5000}
+   */
+  closeTimeoutInMs?: number;
   /** Stops the subscription when aborted. */
   abortSignal?: AbortSignal;
 }
@@ -180,6 +193,8 @@ export interface SubscriptionStats {
   checkpoints: number;
   /** Errors seen (hub, checkpoint store, dead letters, handler). */
   errors: number;
+  /** Times the SDK client was replaced because a partition reader went silent. */
+  restarts: number;
 }
 
 /** A running subscription. */
@@ -206,8 +221,6 @@ export interface EventSubscription {
  * forever. Use the handler API for such logic.
  */
 export interface EventStream<T = unknown> extends EventSubscription, AsyncIterable<EventBatch<T>> {}
-
-const CLOSE_TIMEOUT_IN_MS = 5000;
 
 const FATAL_CODES = new Set(["EntityNotFound", "Unauthorized", "InvalidArgument"]);
 
@@ -256,7 +269,14 @@ class Consumer<T> implements EventStream<T> {
   #handlers: SubscribeEventsHandlers<T> | undefined;
   #client: EventHubConsumerClient;
   #subscription: Subscription | undefined;
-  #stats: SubscriptionStats = { batches: 0, events: 0, deadLettered: 0, checkpoints: 0, errors: 0 };
+  #stats: SubscriptionStats = {
+    batches: 0,
+    events: 0,
+    deadLettered: 0,
+    checkpoints: 0,
+    errors: 0,
+    restarts: 0,
+  };
   #partitions = new Set<string>();
   #running = true;
   #closed: Promise<void> | undefined;
@@ -269,6 +289,15 @@ class Consumer<T> implements EventStream<T> {
   #fatal: HubError | undefined;
   #iterated = false;
   #forgetAbort: (() => void) | undefined;
+  // Supervision: every SDK client is one generation; a stalled reader starts the next one.
+  #generation = 0;
+  #beats = new Map<string, number>();
+  #busy = new Map<string, number>();
+  #stallTimeoutInMs: number;
+  #closeTimeoutInMs: number;
+  #watchdog: ReturnType<typeof setInterval> | undefined;
+  #restarting: Promise<void> | undefined;
+  #releaseGuard: () => void;
 
   constructor(
     options: SubscribeEventsOptions<T>,
@@ -279,13 +308,46 @@ class Consumer<T> implements EventStream<T> {
     this.#handlers = handlers;
     this.#checkpoint = options.checkpointStore !== undefined &&
       (options.checkpointAfterEachBatch ?? true);
+    this.#stallTimeoutInMs = options.stallTimeoutInMs ?? 60_000;
+    this.#closeTimeoutInMs = options.closeTimeoutInMs ?? 5000;
+    const { client, subscription } = this.#start(0);
+    this.#client = client;
+    this.#subscription = subscription;
+    this.#releaseGuard = holdSdkDefectGuard();
+    this.#watchdog = setInterval(
+      () => this.#checkStalls(),
+      Math.max(10, Math.min(1000, Math.floor(this.#stallTimeoutInMs / 4))),
+    );
+    const signal = options.abortSignal;
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        this.close().catch(() => {});
+      } else {
+        const onAbort = () => this.close().catch(() => {});
+        signal.addEventListener("abort", onAbort, { once: true });
+        this.#forgetAbort = () => signal.removeEventListener("abort", onAbort);
+      }
+    }
+  }
+
+  /** Creates the SDK client of one generation and subscribes; throws a HubError. */
+  #start(generation: number): { client: EventHubConsumerClient; subscription: Subscription } {
+    const options = this.#options;
     const consumerGroup = options.consumerGroup ?? "$Default";
+    const userIdentifier = options.clientOptions?.identifier;
     const clientOptions = {
       ...options.clientOptions,
+      // A new generation needs a new owner id: claims of the old one are not its own.
+      identifier: generation === 0
+        ? userIdentifier
+        : userIdentifier === undefined
+        ? undefined
+        : `${userIdentifier}-${generation}`,
       loadBalancingOptions: { strategy: "greedy" as const, ...options.loadBalancingOptions },
     };
+    let client: EventHubConsumerClient;
     try {
-      this.#client = createClient(
+      client = createClient(
         consumerGroup,
         options.connectionString,
         options.eventHubName,
@@ -295,16 +357,36 @@ class Consumer<T> implements EventStream<T> {
     } catch (error) {
       throw toHubError(error, "create an Event Hubs consumer");
     }
+    const current = () => this.#running && this.#generation === generation;
     const sdkHandlers = {
-      processEvents: (events: ReceivedEventData[], context: PartitionContext) =>
-        this.#processEvents(events, context),
-      processError: (error: Error, context: PartitionContext) => this.#processError(error, context),
+      processEvents: async (events: ReceivedEventData[], context: PartitionContext) => {
+        if (!current()) return;
+        const partitionId = context.partitionId;
+        this.#beats.set(partitionId, Date.now());
+        this.#busy.set(partitionId, (this.#busy.get(partitionId) ?? 0) + 1);
+        try {
+          await this.#processEvents(events, context);
+        } finally {
+          if (this.#generation === generation) {
+            this.#busy.set(partitionId, (this.#busy.get(partitionId) ?? 1) - 1);
+            this.#beats.set(partitionId, Date.now());
+          }
+        }
+      },
+      processError: (error: Error, context: PartitionContext) =>
+        current() ? this.#processError(error, context) : Promise.resolve(),
       processInitialize: (context: PartitionContext) => {
-        this.#partitions.add(context.partitionId);
+        if (current()) {
+          this.#partitions.add(context.partitionId);
+          this.#beats.set(context.partitionId, Date.now());
+        }
         return Promise.resolve();
       },
       processClose: (_reason: unknown, context: PartitionContext) => {
-        this.#partitions.delete(context.partitionId);
+        if (current()) {
+          this.#partitions.delete(context.partitionId);
+          this.#beats.delete(context.partitionId);
+        }
         return Promise.resolve();
       },
     };
@@ -318,22 +400,89 @@ class Consumer<T> implements EventStream<T> {
       skipParsingBodyAsJson: true,
     };
     try {
-      this.#subscription = options.partitionId === undefined
-        ? this.#client.subscribe(sdkHandlers, subscribeOptions)
-        : this.#client.subscribe(options.partitionId, sdkHandlers, subscribeOptions);
+      const subscription = options.partitionId === undefined
+        ? client.subscribe(sdkHandlers, subscribeOptions)
+        : client.subscribe(options.partitionId, sdkHandlers, subscribeOptions);
+      return { client, subscription };
     } catch (error) {
-      this.#client.close().catch(() => {});
+      client.close().catch(() => {});
       throw toHubError(error, "subscribe to the event hub");
     }
-    const signal = options.abortSignal;
-    if (signal !== undefined) {
-      if (signal.aborted) {
-        this.close().catch(() => {});
-      } else {
-        const onAbort = () => this.close().catch(() => {});
-        signal.addEventListener("abort", onAbort, { once: true });
-        this.#forgetAbort = () => signal.removeEventListener("abort", onAbort);
+  }
+
+  #checkStalls(): void {
+    if (!this.#running || this.#restarting !== undefined) return;
+    const now = Date.now();
+    for (const partitionId of this.#partitions) {
+      if ((this.#busy.get(partitionId) ?? 0) > 0) continue;
+      const silentForMs = now - (this.#beats.get(partitionId) ?? now);
+      if (silentForMs > this.#stallTimeoutInMs) {
+        this.#restarting = this.#restart(partitionId, silentForMs).finally(() => {
+          this.#restarting = undefined;
+        });
+        return;
       }
+    }
+  }
+
+  /**
+   * Replaces the SDK client after a partition reader went silent (a reader can hang for good
+   * on a known SDK defect after a lost connection): stops the old client within a bounded
+   * time, releases its partition claims, and subscribes again from the checkpoints. Batches of
+   * the old client that were not processed yet are dropped; the new client reads them again.
+   */
+  async #restart(partitionId: string, silentForMs: number): Promise<void> {
+    this.#stats.restarts++;
+    const old = { client: this.#client, subscription: this.#subscription };
+    this.#generation++;
+    this.#partitions.clear();
+    this.#beats.clear();
+    this.#busy.clear();
+    this.#inHand?.done(false);
+    this.#inHand = undefined;
+    for (const pending of this.#queue.splice(0)) pending.done(false);
+    await this.#report(
+      new HubError(
+        `Cannot receive from partition ${partitionId} as it gave no sign of life for ${silentForMs} ms: reconnecting with a new client`,
+        "Timeout",
+        true,
+      ),
+      partitionId,
+    );
+    if (old.subscription !== undefined) {
+      await settleWithinGuarded(() => old.subscription!.close(), this.#closeTimeoutInMs);
+    }
+    await this.#abandonClaims(old.client.identifier);
+    void settleWithinGuarded(() => old.client.close(), this.#closeTimeoutInMs);
+    if (!this.#running) return;
+    try {
+      const next = this.#start(this.#generation);
+      this.#client = next.client;
+      this.#subscription = next.subscription;
+    } catch (error) {
+      // Try again at the next stall check with the next generation.
+      await this.#report(toHubError(error, "reconnect"), undefined);
+    }
+  }
+
+  /** Marks the partitions claimed by `ownerId` as abandoned, so the next owner takes them now. */
+  async #abandonClaims(ownerId: string): Promise<void> {
+    const store = this.#options.checkpointStore;
+    if (store === undefined) return;
+    const consumerGroup = this.#options.consumerGroup ?? "$Default";
+    try {
+      const owned = await store.listOwnership(
+        this.#client.fullyQualifiedNamespace,
+        this.#client.eventHubName,
+        consumerGroup,
+      );
+      const mine = owned.filter((o) => o.ownerId === ownerId);
+      if (mine.length > 0) await store.claimOwnership(mine.map((o) => ({ ...o, ownerId: "" })));
+    } catch (error) {
+      await this.#report(
+        toHubError(error, "release the partitions of a stalled client"),
+        undefined,
+      );
     }
   }
 
@@ -354,15 +503,18 @@ class Consumer<T> implements EventStream<T> {
       this.#running = false;
       this.#forgetAbort?.();
       this.#releaseAll();
+      clearInterval(this.#watchdog);
       this.#closed = (async () => {
+        await this.#restarting;
         // The subscription's close may hang after a lost connection (a known SDK defect): the
         // connection is closed after a bounded wait regardless.
         const subscription = this.#subscription;
         if (subscription !== undefined) {
-          await settleWithinGuarded(() => subscription.close(), CLOSE_TIMEOUT_IN_MS);
+          await settleWithinGuarded(() => subscription.close(), this.#closeTimeoutInMs);
         }
-        await settleWithinGuarded(() => this.#client.close(), CLOSE_TIMEOUT_IN_MS);
+        await settleWithinGuarded(() => this.#client.close(), this.#closeTimeoutInMs);
         this.#partitions.clear();
+        this.#releaseGuard();
       })();
     }
     return this.#closed;
@@ -598,6 +750,21 @@ function validate(options: SubscribeEventsOptions<unknown>): void {
   if (wait !== undefined && (!Number.isFinite(wait) || wait <= 0)) {
     throw new RangeError(
       `Cannot subscribe to events as maxWaitTimeInSeconds must be a positive number: current value is ${wait}`,
+    );
+  }
+  const stall = options.stallTimeoutInMs;
+  if (
+    stall !== undefined &&
+    (!Number.isSafeInteger(stall) || stall <= (options.maxWaitTimeInSeconds ?? 5) * 1000)
+  ) {
+    throw new RangeError(
+      `Cannot subscribe to events as stallTimeoutInMs must be an integer above maxWaitTimeInSeconds × 1000: current value is ${stall}`,
+    );
+  }
+  const closeTimeout = options.closeTimeoutInMs;
+  if (closeTimeout !== undefined && (!Number.isSafeInteger(closeTimeout) || closeTimeout < 1)) {
+    throw new RangeError(
+      `Cannot subscribe to events as closeTimeoutInMs must be a positive integer: current value is ${closeTimeout}`,
     );
   }
   if (options.consumerGroup !== undefined && options.consumerGroup.length === 0) {

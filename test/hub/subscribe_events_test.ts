@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { earliestEventPosition, EventHubProducerClient } from "@azure/event-hubs";
 import { decodeTweetEvent, type TweetEvent } from "../../lib/hub/codec.ts";
+import { startEmulator } from "../../lib/hub/emulator/mod.ts";
 import { DeadLetterFile, readDeadLetterFile } from "../../lib/hub/dead_letter.ts";
 import { HubError } from "../../lib/hub/errors.ts";
 import { FileCheckpointStore } from "../../lib/hub/file_checkpoint_store.ts";
@@ -349,4 +350,57 @@ Deno.test("subscribeEvents() closes when its abortSignal fires", async () => {
     assert.equal(stream.isRunning, false);
     assert.deepEqual(batches, []);
   });
+});
+
+Deno.test("subscribeEvents() reads every event on after an emulator restart", async () => {
+  await withTempDir(async (dir) => {
+    const options = {
+      dataDir: join(dir, "hub"),
+      key: "cmVzdGFydC10ZXN0LWtleQ==",
+      hubs: [{ name: HUB, partitionCount: 4 }],
+    };
+    let emulator = await startEmulator({ ...options, port: 0 });
+    const seen = new Set<string>();
+    const subscription = subscribeEvents({
+      connectionString: emulator.connectionString,
+      checkpointStore: new FileCheckpointStore(join(dir, "checkpoints")),
+      clientOptions: { retryOptions: { retryDelayInMs: 200, maxRetries: 20 } },
+      stallTimeoutInMs: 2000,
+      closeTimeoutInMs: 500,
+      ...fast,
+    }, {
+      processEvents(batch) {
+        for (const e of batch.events) seen.add(`${e.partitionId}/${e.sequenceNumber}`);
+      },
+    });
+    try {
+      await sendTweets(emulator.connectionString, 0, 100);
+      while (seen.size < 100) await new Promise((r) => setTimeout(r, 20));
+      await emulator.stop();
+      emulator = await startEmulator({ ...options, port: emulator.port });
+      await sendTweets(emulator.connectionString, 100, 200);
+      while (seen.size < 200) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(subscription.isRunning, true);
+    } finally {
+      await subscription.close();
+      await emulator.stop();
+    }
+    assert.equal(seen.size, 200);
+  });
+});
+
+Deno.test("subscribeEvents() rejects a stallTimeoutInMs not above maxWaitTimeInSeconds", () => {
+  assert.throws(
+    () =>
+      subscribeEvents({
+        connectionString: "Endpoint=sb://x/;SharedAccessKeyName=a;SharedAccessKey=b",
+        maxWaitTimeInSeconds: 2,
+        stallTimeoutInMs: 2000,
+      }),
+    {
+      name: "RangeError",
+      message:
+        "Cannot subscribe to events as stallTimeoutInMs must be an integer above maxWaitTimeInSeconds × 1000: current value is 2000",
+    },
+  );
 });
