@@ -404,3 +404,49 @@ Deno.test("subscribeEvents() rejects a stallTimeoutInMs not above maxWaitTimeInS
     },
   );
 });
+
+Deno.test("subscribeEvents() replaces its client when readers stay silent, then reads on", async () => {
+  await withTempDir(async (dir) => {
+    const options = {
+      dataDir: join(dir, "hub"),
+      key: "c3RhbGwtdGVzdC1rZXk=",
+      hubs: [{ name: HUB, partitionCount: 4 }],
+    };
+    let emulator = await startEmulator({ ...options, port: 0 });
+    const seen = new Set<string>();
+    const timeouts: string[] = [];
+    const subscription = subscribeEvents({
+      connectionString: emulator.connectionString,
+      checkpointStore: new FileCheckpointStore(join(dir, "checkpoints")),
+      clientOptions: { retryOptions: { retryDelayInMs: 200, maxRetries: 50 } },
+      stallTimeoutInMs: 1000,
+      closeTimeoutInMs: 500,
+      ...fast,
+    }, {
+      processEvents(batch) {
+        for (const e of batch.events) seen.add(`${e.partitionId}/${e.sequenceNumber}`);
+      },
+      processError(error) {
+        if (error instanceof HubError && error.code === "Timeout") timeouts.push(error.message);
+      },
+    });
+    try {
+      await sendTweets(emulator.connectionString, 0, 100);
+      while (seen.size < 100) await new Promise((r) => setTimeout(r, 20));
+      await emulator.stop();
+      // Nothing can be read while the hub is down: the readers go silent.
+      while (subscription.stats.restarts === 0) await new Promise((r) => setTimeout(r, 20));
+      emulator = await startEmulator({ ...options, port: emulator.port });
+      await sendTweets(emulator.connectionString, 100, 200);
+      while (seen.size < 200) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await subscription.close();
+      await emulator.stop();
+    }
+    assert.equal(seen.size, 200);
+    assert.match(
+      timeouts[0],
+      /^Cannot receive from partition \d as it gave no sign of life for \d+ ms/,
+    );
+  });
+});
