@@ -70,6 +70,29 @@ const STAGE_TEXT: Record<DemoStage, string> = {
   report: "writing the report",
 };
 
+/** What an earlier demo leaves in its folder: only these may be deleted. */
+const DEMO_ENTRIES = new Set(["history", "anomalies", "eventhubs"]);
+
+/** Empties the demo's folder, refusing one that holds anything a demo did not write. */
+async function emptyDemoFolder(dir: string): Promise<void> {
+  const entries: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) entries.push(entry.name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    throw error;
+  }
+  const foreign = entries.filter((name) => !DEMO_ENTRIES.has(name));
+  if (foreign.length > 0) {
+    throw new UsageError(
+      `--out must be a new or empty folder, or one an earlier demo wrote: ${dir} also holds ${
+        foreign.slice(0, 5).join(", ")
+      }`,
+    );
+  }
+  for (const name of entries) await Deno.remove(`${dir}/${name}`, { recursive: true });
+}
+
 export const demoCommand: Command = {
   name: "demo",
   summary: "run the offline end-to-end demo (emulator → windows → detection → report)",
@@ -130,9 +153,7 @@ export const demoCommand: Command = {
         { apiKey: config.anomalyDetectorKeys[0]?.reveal() },
       );
 
-    await Deno.remove(dir, { recursive: true }).catch((error) => {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    });
+    await emptyDemoFolder(dir);
     await Deno.mkdir(dir, { recursive: true });
 
     const say = (line: string) => {

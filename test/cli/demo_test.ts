@@ -78,3 +78,19 @@ Deno.test("demo command rejects a bad flag with a usage error", async () => {
   assert.equal(code, 2);
   assert.match(stderr, /--sensitivity must be a number from 0 to 99: current value is 120/);
 });
+
+Deno.test("demo command refuses to empty a folder it did not write", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hubwatch-demo-guard-" });
+  try {
+    await Deno.writeTextFile(`${dir}/notes.txt`, "keep me");
+    const { code, stderr } = await runCli(["demo", "--out", dir]);
+    assert.equal(code, 2);
+    assert.match(
+      stderr,
+      /--out must be a new or empty folder, or one an earlier demo wrote: .* also holds notes\.txt/,
+    );
+    assert.equal(await Deno.readTextFile(`${dir}/notes.txt`), "keep me");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
