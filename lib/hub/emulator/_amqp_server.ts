@@ -142,6 +142,9 @@ export class AmqpServer {
       const server = container.listen({
         host,
         port,
+        // Frames are small and latency matters: no Nagle delay behind the peer's delayed ACKs
+        // (rhea leaves it on for accepted sockets).
+        tcp_no_delay: true,
         receiver_options: {
           autoaccept: false,
           credit_window: 500,

@@ -269,3 +269,46 @@ for (const fsync of ["interval", "never"] as const) {
     });
   });
 }
+
+Deno.test("PartitionLog.append() zero-fills the active segment ahead and close() trims it", async () => {
+  await withDir(async (dir) => {
+    const log = PartitionLog.open(dir, { preallocateBytes: 4096 });
+    await log.append(payloads("abc"));
+    const file = path.join(dir, segmentFiles(dir)[0]);
+    assert.equal(fs.statSync(file).size, 27 + 4096);
+    assert.equal(log.sizeInBytes, 27);
+    await log.close();
+    assert.equal(fs.statSync(file).size, 27);
+  });
+});
+
+Deno.test("PartitionLog.open() ends the log at a zero-filled tail left by a crash", async () => {
+  await withDir(async (dir) => {
+    const log = PartitionLog.open(dir);
+    await log.append(payloads("before-crash"));
+    await log.close();
+    fs.appendFileSync(path.join(dir, segmentFiles(dir)[0]), new Uint8Array(8192));
+    const reopened = PartitionLog.open(dir);
+    assert.deepEqual(texts(reopened), ["before-crash"]);
+    const [meta] = await reopened.append(payloads("after"));
+    assert.deepEqual([meta.sequenceNumber, meta.offset], [1, 36]);
+    assert.deepEqual(texts(reopened), ["before-crash", "after"]);
+    await reopened.close();
+  });
+});
+
+Deno.test("PartitionLog.append() acknowledges concurrent appends in order", async () => {
+  await withDir(async (dir) => {
+    const log = PartitionLog.open(dir);
+    const acks: number[] = [];
+    await Promise.all(
+      Array.from(
+        { length: 20 },
+        (_, i) => log.append(payloads(`e${i}`)).then(([meta]) => acks.push(meta.sequenceNumber)),
+      ),
+    );
+    assert.deepEqual(acks, Array.from({ length: 20 }, (_, i) => i));
+    assert.equal(log.endSequenceNumber, 20);
+    await log.close();
+  });
+});
