@@ -147,6 +147,7 @@ export async function runAnalyzeJob(options: AnalyzeJobOptions): Promise<Analyze
       anomaliesPath,
       endTime,
       inputEnded,
+      partitionsIdle: summary.stoppedBy === "idle",
       // Continuous mode already alerted on every closed window.
       alert: continuous ? undefined : rest.alert,
     });

@@ -107,6 +107,13 @@ export interface DetectHistoryOptions extends DetectionSettings {
    * @default {false}
    */
   inputEnded?: boolean;
+  /**
+   * The job consumed everything the hub had (it stopped when idle): partitions that received
+   * nothing recently must not hold the watermark back, so the default `endTime` uses the
+   * largest event time over all partitions (minus `graceInMs`) instead of the smallest.
+   * @default {false}
+   */
+  partitionsIdle?: boolean;
 }
 
 /** Outcome of one last-point detection. */
@@ -415,8 +422,9 @@ async function raise(
 /**
  * The end of the latest complete window of a history table: the latest `windowEnd` at or before
  * the watermark of stream `appId` (its largest event time per partition, minimum over
- * partitions, minus `graceInMs`). Without stream progress (a table written otherwise) or with
- * `inputEnded`, the end of the latest window. `null` for an empty table.
+ * partitions — maximum with `partitionsIdle` — minus `graceInMs`). Without stream progress (a
+ * table written otherwise) or with `inputEnded`, the end of the latest window. `null` for an
+ * empty table.
  */
 export async function latestCompleteWindowEnd(
   history: HistoryTable,
@@ -425,6 +433,7 @@ export async function latestCompleteWindowEnd(
     graceInMs?: number;
     windows?: readonly WindowRow[];
     inputEnded?: boolean;
+    partitionsIdle?: boolean;
   } = {},
 ): Promise<Date | null> {
   const windows = options.windows ?? await history.read();
@@ -433,7 +442,8 @@ export async function latestCompleteWindowEnd(
   const progress = await history.streamProgress(options.appId ?? "hubwatch-analyze");
   const times = Object.values(progress?.maxEventTimeByPartition ?? {});
   if (times.length === 0) return windows[windows.length - 1].windowEnd;
-  const watermark = Math.min(...times) - (options.graceInMs ?? 3_600_000);
+  const watermark = (options.partitionsIdle ? Math.max(...times) : Math.min(...times)) -
+    (options.graceInMs ?? 3_600_000);
   for (let i = windows.length - 1; i >= 0; i--) {
     if (windows[i].windowEnd.getTime() <= watermark) return windows[i].windowEnd;
   }

@@ -138,6 +138,11 @@ Deno.test("detectHistory() defaults endTime to the latest window closed by the s
     await latestCompleteWindowEnd(t.history, { inputEnded: true }),
     new Date(T0 + 30 * HOUR),
   );
+  // Idle partitions do not hold it back: max(27:30, 29:10) − 1 h = 28:10 → 28:00.
+  assert.deepEqual(
+    await latestCompleteWindowEnd(t.history, { partitionsIdle: true }),
+    new Date(T0 + 28 * HOUR),
+  );
   const result = await detectHistory({
     historyPath: t.historyPath,
     anomaliesPath: t.anomaliesPath,
@@ -360,4 +365,41 @@ Deno.test("runAnalyzeJob() stops at maxEvents and still detects", async () => {
   assert.equal(result.analyze.events, 200);
   assert.equal(result.analyze.stoppedBy, "end");
   assert.equal(result.detection?.windows, 20);
+});
+
+Deno.test("runAnalyzeJob() stopped when idle takes endTime from the partition that got furthest", async () => {
+  // Partition 0 carries hours 0..29, partition 1 only hours 0..9; the source then waits.
+  const events: SourceEvent[] = [];
+  const series = values(30);
+  const sequence = [0, 0];
+  series.forEach((v, h) => {
+    for (let k = 0; k < 4; k++) {
+      const p = h < 10 && k % 2 === 1 ? 1 : 0;
+      events.push({
+        partitionId: String(p),
+        sequenceNumber: sequence[p]++,
+        offset: "0",
+        event: { timestamp: T0 + h * HOUR + k * 600_000, favorite: v },
+      });
+    }
+  });
+  const source: AnalyzeSource = ({ abortSignal }) => ({
+    async *[Symbol.asyncIterator]() {
+      yield events;
+      await new Promise((resolve) => abortSignal.addEventListener("abort", resolve));
+    },
+  });
+  await using t = await tables([]);
+  const result = await runAnalyzeJob(
+    {
+      source,
+      historyPath: t.historyPath,
+      anomaliesPath: t.anomaliesPath,
+      idleTimeoutInMs: 50,
+      entire: false,
+    } as Parameters<typeof runAnalyzeJob>[0],
+  );
+  assert.equal(result.analyze.stoppedBy, "idle");
+  // max(29:30) − 1 h = 28:30 → the window ending 28:00; the min rule would give 9:00.
+  assert.deepEqual(result.detection?.last?.endTime, new Date(T0 + 28 * HOUR));
 });
