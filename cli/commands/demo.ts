@@ -159,6 +159,19 @@ export const demoCommand: Command = {
     const say = (line: string) => {
       if (!values.quiet) console.error(line);
     };
+    // One updating progress line on a terminal; nothing when piped.
+    const tty = !values.quiet && Deno.stderr.isTerminal();
+    const encoder = new TextEncoder();
+    let shown = false;
+    const live = (line: string) => {
+      if (!tty) return;
+      Deno.stderr.writeSync(encoder.encode(`\r\x1b[K${line}`));
+      shown = true;
+    };
+    const clearLine = () => {
+      if (shown) Deno.stderr.writeSync(encoder.encode("\r\x1b[K"));
+      shown = false;
+    };
     const controller = new AbortController();
     const onSigint = () => controller.abort(new Error("interrupted"));
     Deno.addSignalListener("SIGINT", onSigint);
@@ -174,8 +187,18 @@ export const demoCommand: Command = {
         toleranceInMs: tolerance === undefined ? undefined : tolerance * 60_000,
         client,
         abortSignal: controller.signal,
-        onStage: (stage) => say(`… ${STAGE_TEXT[stage]}`),
+        onStage: (stage) => {
+          clearLine();
+          say(`… ${STAGE_TEXT[stage]}`);
+        },
+        onSendProgress: (p) =>
+          live(`   sent ${p.sent} events (${Math.round(p.eventsPerSecond)} events/s)`),
+        onAnalyzeProgress: (p) =>
+          live(
+            `   received ${p.totalEvents} events, watermark ${p.watermark?.toISOString() ?? "-"}`,
+          ),
       });
+      clearLine();
     } catch (error) {
       console.error(`hubwatch demo: ${(error as Error).message}`);
       const cause = (error as Error).cause;
