@@ -248,6 +248,8 @@ export async function main(args: string[]): Promise<number> {
         (t.endToEndPerSecond / 20_000).toFixed(2)
       }`,
     );
+    // The throughput phase's ~250 MB are not needed any more; free them before measuring latency.
+    fs.rmSync(path.join(dataDir, "throughput"), { recursive: true, force: true });
     const l = await latency(dataDir, rate, seconds, latencyLingerInMs, values.fsync);
     console.log(
       `latency at ${rate} events/s for ${seconds} s (EventSink linger ${latencyLingerInMs} ms, consumer maxBatchSize 100): p50 ${
