@@ -31,14 +31,19 @@
  * Permissions: `--allow-net=127.0.0.1 --allow-read --allow-write` (data directory) plus what the
  * SDK needs in the same process (`--allow-env --allow-sys`).
  *
- * @example Start, send, stop
- * ```ts ignore
+ * @example Start, send, read back, stop
+ * ```ts
  * import { startEmulator } from "@/hub/emulator";
  * import { EventHubProducerClient } from "@azure/event-hubs";
  *
- * const emulator = await startEmulator({ port: 0, dataDir: "./data/eventhubs" });
+ * // No dataDir: a temporary directory, removed by stop(). Port 0: a free port.
+ * const emulator = await startEmulator({ port: 0 });
  * const producer = new EventHubProducerClient(emulator.connectionString);
- * await producer.sendBatch([{ body: { timestamp: new Date().toISOString(), favorite: 3 } }]);
+ * await producer.sendBatch([{ body: { timestamp: "2026-01-01T00:00:00Z", favorite: 3 } }], {
+ *   partitionId: "0",
+ * });
+ * const partition = await producer.getPartitionProperties("0");
+ * console.log(partition.lastEnqueuedSequenceNumber); // 0
  * await producer.close(); // close SDK clients before stopping the emulator
  * await emulator.stop();
  * ```
