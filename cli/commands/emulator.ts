@@ -106,17 +106,25 @@ export const emulatorCommand: Command = {
     const dataDir = path.resolve(values.data);
     const key = values.key ?? storedKey(dataDir);
 
-    const emulator = await startEmulator({
-      port,
-      host: values.host,
-      dataDir,
-      hubs,
-      consumerGroups: ["$Default", ...(values["consumer-group"] ?? [])],
-      key,
-      fsync,
-      retentionInMs: retentionHours === undefined ? undefined : retentionHours * 3_600_000,
-      retentionBytes: retentionMb === undefined ? undefined : retentionMb * 1024 * 1024,
-    });
+    let emulator;
+    try {
+      emulator = await startEmulator({
+        port,
+        host: values.host,
+        dataDir,
+        hubs,
+        consumerGroups: ["$Default", ...(values["consumer-group"] ?? [])],
+        key,
+        fsync,
+        retentionInMs: retentionHours === undefined ? undefined : retentionHours * 3_600_000,
+        retentionBytes: retentionMb === undefined ? undefined : retentionMb * 1024 * 1024,
+      });
+    } catch (error) {
+      const reasons = [];
+      for (let e: unknown = error; e instanceof Error; e = e.cause) reasons.push(e.message);
+      console.error(`hubwatch emulator: ${reasons.join(": ")}`);
+      return 1;
+    }
     // Listen for the signals before printing: a supervisor may signal as soon as it sees the line.
     const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
     const stopped = new Promise<void>((resolve) => {

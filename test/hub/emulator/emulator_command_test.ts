@@ -104,3 +104,25 @@ Deno.test("emulatorCommand.run() rejects an unknown --fsync policy with UsageErr
     new UsageError("--fsync must be batch, interval or never: current value is sometimes"),
   );
 });
+
+Deno.test("emulator command exits 1 with the reason when the port is taken", async () => {
+  const blocker = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const dataDir = Deno.makeTempDirSync({ prefix: "hubwatch-cli-" });
+  try {
+    const child = spawn(["--port", String(blocker.addr.port), "--data", dataDir]);
+    const [status, stdout, stderr] = await Promise.all([
+      child.status,
+      new Response(child.stdout).text(),
+      new Response(child.stderr).text(),
+    ]);
+    assert.equal(status.code, 1);
+    assert.equal(stdout, "");
+    assert.match(
+      stderr,
+      /^hubwatch emulator: Cannot start the Event Hubs emulator on 127\.0\.0\.1:\d+: /,
+    );
+  } finally {
+    blocker.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
