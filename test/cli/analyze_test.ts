@@ -71,7 +71,7 @@ Deno.test("analyze command consumes once, prints the tutorial's table and the en
     "--connection-string",
     s.emulator.connectionString,
     "--idle-timeout",
-    "1",
+    "0.5",
     "--end-time",
     new Date(T0 + (SPIKE_HOUR + 1) * HOUR).toISOString(),
     "--quiet",
@@ -138,4 +138,40 @@ Deno.test("analyze command rejects --every other than the window size", async ()
     new TextDecoder().decode(result.stderr),
     /--every must be 1h \(the history table's window size\): current value is 5m/,
   );
+});
+
+Deno.test("analyze command posts the alert to --webhook, retrying a 503", async () => {
+  await using s = await setup();
+  await sendAll(s.emulator.connectionString);
+  const received: { timestamp: string; direction: string; mode: string }[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (r) => {
+    received.push(await r.json());
+    return new Response(null, { status: received.length === 1 ? 503 : 204 });
+  });
+  try {
+    const result = await cli([
+      "--connection-string",
+      s.emulator.connectionString,
+      "--idle-timeout",
+      "0.5",
+      "--end-time",
+      new Date(T0 + (SPIKE_HOUR + 1) * HOUR).toISOString(),
+      "--no-entire",
+      "--quiet",
+      "--webhook",
+      `http://127.0.0.1:${server.addr.port}/alerts`,
+      ...s.tables,
+    ]).output();
+    assert.equal(result.code, 0, new TextDecoder().decode(result.stderr));
+    assert.equal(received.length, 2);
+    assert.deepEqual(
+      received.map((b) => [b.timestamp, b.direction, b.mode]),
+      [
+        ["2026-01-06T11:00:00.000Z", "up", "last"],
+        ["2026-01-06T11:00:00.000Z", "up", "last"],
+      ],
+    );
+  } finally {
+    await server.shutdown();
+  }
 });
