@@ -29,6 +29,9 @@ interface NotebookRuns {
   historyAfterFirst: WindowRow[];
   historyAfterSecond: WindowRow[];
   sent: number;
+  /** Chromium's DOM of the first run's HTML export and of its report (rendered during the second run). */
+  notebookDom: string;
+  reportDom: string;
 }
 
 async function nbrun(outDir: string, dataDir: string, html: boolean, names: string[]) {
@@ -67,7 +70,14 @@ function notebookRuns(): Promise<NotebookRuns> {
     const secondOut = join(dir, "second");
     await nbrun(firstOut, dataDir, true, [SEND, ANALYZE]);
     const historyAfterFirst = await (await HistoryTable.open(join(dataDir, "history"))).read();
+    const reportCopy = join(dir, "report.html");
+    await Deno.copyFile(join(dataDir, "reports", `${ANALYZE}.html`), reportCopy);
+    const doms = Promise.all([
+      renderedDom(join(firstOut, `${ANALYZE}.html`)),
+      renderedDom(reportCopy),
+    ]);
     await nbrun(secondOut, dataDir, false, [ANALYZE]);
+    const [notebookDom, reportDom] = await doms;
     const historyAfterSecond = await (await HistoryTable.open(join(dataDir, "history"))).read();
     const marker = JSON.parse(await Deno.readTextFile(join(dataDir, "notebooks", "send.json")));
     return {
@@ -78,6 +88,8 @@ function notebookRuns(): Promise<NotebookRuns> {
       historyAfterFirst,
       historyAfterSecond,
       sent: marker.result.sent,
+      notebookDom,
+      reportDom,
     };
   })();
   return runs;
@@ -154,7 +166,12 @@ function assertSeriesRendered(dom: string, points: number): void {
   assert.equal(series.length, 1, `one line trace with ${points} markers`);
 }
 
+// The demo runs while the notebooks run (both mostly wait on I/O and timers).
+let demoReport: Promise<string>;
+
 Deno.test("AnalyzeTweetsFromEventHub run twice gives the same history table", async () => {
+  demoReport = demoReportDom();
+  demoReport.catch(() => undefined); // awaited (and reported) by its own test
   const r = await notebookRuns();
   assert.deepEqual(r.historyAfterSecond, r.historyAfterFirst);
 });
@@ -189,13 +206,48 @@ Deno.test("SendTweetsToEventHub does not send again on a second run", async () =
 
 Deno.test("AnalyzeTweetsFromEventHub exported to HTML shows the Plotly chart in Chromium", async () => {
   const r = await notebookRuns();
-  const dom = await renderedDom(join(r.firstOut, `${ANALYZE}.html`));
-  assertSeriesRendered(dom, r.historyAfterFirst.length);
+  assertSeriesRendered(r.notebookDom, r.historyAfterFirst.length);
 });
 
 Deno.test("the analyze notebook's offline report shows the Plotly chart in Chromium", async () => {
   const r = await notebookRuns();
-  const dom = await renderedDom(join(r.dataDir, "reports", `${ANALYZE}.html`));
-  assertSeriesRendered(dom, r.historyAfterFirst.length);
-  assert.match(dom, /<td>hourly windows<\/td><td style="text-align:right">96<\/td>/);
+  assertSeriesRendered(r.reportDom, r.historyAfterFirst.length);
+  assert.match(r.reportDom, /<td>hourly windows<\/td><td style="text-align:right">96<\/td>/);
+});
+
+/** Runs `./run demo` on 4 days into a temporary folder and renders its report. */
+async function demoReportDom(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "hubwatch-demo-report-" });
+  try {
+    const report = join(dir, "report.html");
+    const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "cli/main.ts",
+        "demo",
+        "--days",
+        "4",
+        "--out",
+        join(dir, "work"),
+        "--report",
+        report,
+        "--quiet",
+      ],
+      cwd: ROOT,
+      env: { EVENTHUB_CONNECTION_STRING: "", ANOMALY_DETECTOR_ENDPOINT: "", X_BEARER_TOKEN: "" },
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert.equal(code, 0, new TextDecoder().decode(stderr));
+    return await renderedDom(report);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("the demo's report (build/report.html) shows both Plotly charts in Chromium", async () => {
+  const dom = await demoReport;
+  assert.equal(dom.match(/<div class="plot-container plotly"/g)?.length, 2);
+  assertSeriesRendered(dom, 96);
 });
