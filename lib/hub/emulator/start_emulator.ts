@@ -29,8 +29,9 @@ export interface EmulatorOptions {
   /** Interface to bind. @default {"127.0.0.1"} */
   host?: string;
   /**
-   * Directory holding the hubs' partition logs. When absent a temporary directory is used and
-   * removed by `stop()` (nothing survives the emulator).
+   * Directory holding the hubs' partition logs, locked (`emulator.lock`) while the emulator runs:
+   * a second emulator on the same directory fails to start. When absent a temporary directory is
+   * used and removed by `stop()` (nothing survives the emulator).
    */
   dataDir?: string;
   /** Hubs to serve; the first is the one named by `connectionString`. @default {[{ name: "hubwatch", partitionCount: 4 }]} */
@@ -164,6 +165,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   const hubs: Hub[] = [];
   let server: AmqpServer | undefined;
+  let lock: Deno.FsFile | undefined;
+  const releaseLock = () => {
+    try {
+      lock?.close();
+    } catch {
+      // Already closed.
+    }
+    lock = undefined;
+  };
   const applyRetention = () => {
     let removed = 0;
     for (const hub of hubs) for (const log of hub.logs) removed += log.applyRetention();
@@ -171,6 +181,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   let bound: number;
   try {
+    fs.mkdirSync(dataDir, { recursive: true });
+    lock = Deno.openSync(path.join(dataDir, "emulator.lock"), { create: true, write: true });
+    if (!lock.tryLockSync(true)) {
+      throw new Error(`the data directory ${dataDir} is in use by another emulator`);
+    }
     for (const h of hubsConfig) {
       hubs.push(
         Hub.open(
@@ -189,6 +204,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   } catch (error) {
     await server?.close();
     for (const hub of hubs) await hub.close();
+    releaseLock();
     if (temporary) fs.rmSync(dataDir, { recursive: true, force: true });
     throw new Error(`Cannot start the Event Hubs emulator on ${host}:${port}`, { cause: error });
   }
@@ -232,6 +248,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         timer = undefined;
         await amqp.close();
         for (const hub of hubs) await hub.close();
+        releaseLock();
         if (temporary) fs.rmSync(dataDir, { recursive: true, force: true });
       })();
       return stopping;

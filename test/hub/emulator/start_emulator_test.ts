@@ -633,3 +633,25 @@ Deno.test("startEmulator() keeps per-hub consumer groups to their hub", async ()
     }
   });
 });
+
+Deno.test("startEmulator() refuses a data directory another emulator is using", async () => {
+  const dataDir = Deno.makeTempDirSync({ prefix: "hubwatch-emu-" });
+  try {
+    const first = await startEmulator({ port: 0, dataDir });
+    try {
+      await assert.rejects(startEmulator({ port: 0, dataDir }), (error: Error) => {
+        assert.equal(
+          (error.cause as Error).message,
+          `the data directory ${dataDir} is in use by another emulator`,
+        );
+        return true;
+      });
+    } finally {
+      await first.stop();
+    }
+    const again = await startEmulator({ port: 0, dataDir });
+    await again.stop();
+  } finally {
+    Deno.removeSync(dataDir, { recursive: true });
+  }
+});
