@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { AnomalyDetectorClient } from "@/client";
+import { createDetectorApp } from "@/server";
 import { HistoryTable } from "@/store";
 import type { WindowRow } from "@/window";
 import type { AnomalyAlert } from "@/alert";
@@ -402,4 +403,34 @@ Deno.test("runAnalyzeJob() stopped when idle takes endTime from the partition th
   assert.equal(result.analyze.stoppedBy, "idle");
   // max(29:30) − 1 h = 28:30 → the window ending 28:00; the min rule would give 9:00.
   assert.deepEqual(result.detection?.last?.endTime, new Date(T0 + 28 * HOUR));
+});
+
+Deno.test("detectHistory() gives the same verdicts through an HTTP endpoint as in process", async () => {
+  const app = createDetectorApp({ subscriptionKeys: ["k1"] });
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    (request) => app.fetch(request),
+  );
+  try {
+    const series = values(50, { 45: 40 });
+    await using local = await tables(series);
+    await using remote = await tables(series);
+    const fixed = { endTime: new Date(T0 + 46 * HOUR), now: () => new Date(0) };
+    const a = await detectHistory({
+      ...fixed,
+      historyPath: local.historyPath,
+      anomaliesPath: local.anomaliesPath,
+    });
+    const b = await detectHistory({
+      ...fixed,
+      historyPath: remote.historyPath,
+      anomaliesPath: remote.anomaliesPath,
+      client: new AnomalyDetectorClient(`http://127.0.0.1:${server.addr.port}`, { apiKey: "k1" }),
+    });
+    assert.equal(b.last?.status, "detected");
+    assert.deepEqual(b.last, a.last);
+    assert.deepEqual(b.entire, a.entire);
+  } finally {
+    await server.shutdown();
+  }
 });
