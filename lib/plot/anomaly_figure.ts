@@ -113,6 +113,27 @@ export interface AnomalyFigureOptions extends PlotlyFigureOptions {
  * as a dashed line, the series as a line with markers, anomalies above the band as red upward
  * triangles and below it as blue downward triangles. Hovering a point shows its time, value,
  * expected value, boundaries and (when known) severity. Times are shown in UTC.
+ *
+ * @example A figure from the detector's entire-series response
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectEntireSeries } from "../detect/mod.ts";
+ * import { anomalyFigure, anomalyPointsFromEntire } from "./anomaly_figure.ts";
+ *
+ * const series = Array.from({ length: 48 }, (_, i) => ({
+ *   timestamp: new Date(Date.UTC(2026, 0, 5, i)),
+ *   value: 10 + (i % 2) + (i === 40 ? 30 : 0),
+ * }));
+ * const response = detectEntireSeries({
+ *   granularity: "hourly",
+ *   series: series.map((p) => ({ timestamp: p.timestamp.toISOString(), value: p.value })),
+ * });
+ * const figure = anomalyFigure(anomalyPointsFromEntire(series, response));
+ * assert.deepEqual(figure.data.map((t) => t.name), [
+ *   "upper boundary", "expected ± margin", "expected", "average likes",
+ *   "anomaly ▲ (1)", "anomaly ▼ (0)",
+ * ]);
+ * ```
  */
 export function anomalyFigure(
   points: readonly AnomalyPoint[],

@@ -32,6 +32,20 @@ export interface HistoryTableViewOptions {
  * Renders history rows (as `HistoryTable.read()` returns them) ordered by `groupTime`, with
  * ISO UTC times (`2026-01-05T00:00:00Z`) instead of `Date.toString()` text. The input is not
  * modified.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { historyTable } from "./history_table.ts";
+ *
+ * const view = historyTable([{
+ *   groupTime: new Date("2026-01-05T00:00:00Z"),
+ *   windowEnd: new Date("2026-01-05T01:00:00Z"),
+ *   average: 12.5, count: 2, sum: 25, max: 14,
+ * }]);
+ * assert.equal(view.toString().split("\n")[2],
+ *   "| 2026-01-05T00:00:00Z | 2026-01-05T01:00:00Z | 12.5    | 2     | 25  | 14  |");
+ * ```
  */
 export function historyTable(
   rows: readonly WindowRow[],
