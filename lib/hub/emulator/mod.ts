@@ -28,8 +28,10 @@
  * backwards. Restarting on the same data directory loses no acknowledged event; a torn tail record
  * is truncated on start. Retention deletes whole segments by age and by size.
  *
- * Permissions: `--allow-net=127.0.0.1 --allow-read --allow-write` (data directory) plus what the
- * SDK needs in the same process (`--allow-env --allow-sys`).
+ * Permissions (checked): the emulator alone runs with `--allow-net=127.0.0.1 --allow-env` (rhea's
+ * logger reads `DEBUG`) `--allow-read=<dataDir> --allow-write=<dataDir>`; an SDK client needs
+ * `--allow-net=127.0.0.1 --allow-env --allow-sys`. `./run emulator` uses `-A` because the CLI loads
+ * every command.
  *
  * @example Start, send, read back, stop
  * ```ts
