@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import rhea from "rhea";
+import { createSharedAccessSignature } from "@/hub/emulator";
 import { withEmulator } from "./_helpers.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -24,5 +25,65 @@ Deno.test("startEmulator() keeps an idle client connection alive with heartbeats
       connection.once("connection_close", () => resolve());
       connection.close();
     });
+  });
+});
+
+/** Opens a raw rhea connection authorized for `audience` through `$cbs`. */
+async function authorizedConnection(port: number, audience: string, key: string) {
+  const container = rhea.create_container() as Any;
+  const connection = container.connect({ host: "127.0.0.1", port, reconnect: false });
+  const replyTo = "cbs-reply";
+  connection.open_receiver({ source: { address: "$cbs" }, name: replyTo });
+  const cbs = connection.open_sender({ target: { address: "$cbs" } });
+  await new Promise((r) => cbs.once("sendable", r));
+  const reply = new Promise<Any>((resolve) =>
+    connection.once("message", (ctx: Any) => resolve(ctx.message))
+  );
+  cbs.send({
+    message_id: "put-1",
+    reply_to: replyTo,
+    application_properties: {
+      operation: "put-token",
+      type: "servicebus.windows.net:sastoken",
+      name: audience,
+    },
+    body: createSharedAccessSignature(audience, "RootManageSharedAccessKey", key, {
+      expiresOnInSeconds: Date.now() / 1000 + 600,
+    }),
+  });
+  const message = await reply;
+  assert.equal(message.application_properties["status-code"], 202);
+  return connection;
+}
+
+Deno.test("startEmulator() rejects a batch larger than maxMessageBytes with message-size-exceeded", async () => {
+  await withEmulator({ key: "k", maxMessageBytes: 1000 }, async (emulator) => {
+    const connection = await authorizedConnection(
+      emulator.port,
+      `sb://127.0.0.1:${emulator.port}/hubwatch`,
+      "k",
+    );
+    try {
+      const sender = connection.open_sender({ target: { address: "hubwatch" } });
+      await new Promise((r) => sender.once("sendable", r));
+      const inner = rhea.message.encode({ body: "x".repeat(2000) } as Any);
+      const batch = rhea.message.encode({ body: rhea.message.data_sections([inner]) } as Any);
+      const outcome = new Promise<Any>((resolve) => {
+        sender.once("rejected", resolve);
+        sender.once("accepted", () => resolve({ delivery: { remote_state: { error: {} } } }));
+      });
+      sender.send(batch, undefined, 0x80013700);
+      const rejected = await outcome;
+      assert.equal(
+        rejected.delivery.remote_state.error.condition,
+        "amqp:link:message-size-exceeded",
+      );
+      assert.equal(emulator.metrics().eventsReceived, 0);
+    } finally {
+      await new Promise<void>((resolve) => {
+        connection.once("connection_close", () => resolve());
+        connection.close();
+      });
+    }
   });
 });
