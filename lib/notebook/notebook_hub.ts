@@ -7,12 +7,15 @@
  * (`<dataDir>/eventhubs`, the folder `./run emulator` uses, with the same stored key), so the
  * events the send notebook wrote are on disk when the analyze notebook starts its emulator.
  * Each notebook stops its emulator in its last cell; re-running the cell that opens the hub
- * reuses the emulator already running in the kernel for that folder.
+ * reuses the emulator already running in the kernel for that folder. When `./run emulator` is
+ * already serving that folder (on its default port 5672, answering to the folder's key), the
+ * notebook uses it instead of starting a second emulator over the same files.
  * @module
  */
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { EventHubConsumerClient } from "@azure/event-hubs";
 import { fileURLToPath } from "node:url";
 import type { HubwatchConfig } from "../config/config.ts";
 import { maskConnectionString } from "../config/secret.ts";
@@ -40,6 +43,14 @@ export interface NotebookHubOptions {
   port?: number;
   /** Partitions of a hub the emulator creates. @default {4} */
   partitionCount?: number;
+  /**
+   * Port where `./run emulator` may already serve the folder: when an emulator there accepts
+   * the folder's key, it is used and none is started. `false` never looks.
+   * @default {5672}
+   */
+  runningEmulatorPort?: number | false;
+  /** Longest wait for the running emulator to answer. @default {3000} */
+  probeTimeoutInMs?: number;
 }
 
 /** Where a notebook's events go to and come from. */
@@ -52,8 +63,13 @@ export interface NotebookHub {
   consumerGroup: string;
   /** The in-process emulator, when one was started. */
   emulator?: Emulator;
-  /** `emulator` or `Event Hubs`. */
-  kind: "emulator" | "Event Hubs";
+  /** The emulator's data folder (in-process or running), when the hub is an emulator. */
+  emulatorDataDir?: string;
+  /**
+   * `emulator`: started in this process; `running emulator`: a `./run emulator` found serving
+   * the folder; `Event Hubs`: the configured connection string.
+   */
+  kind: "emulator" | "running emulator" | "Event Hubs";
   /** Stops the emulator (if one was started for this hub; every hub opened on its folder shares it). Idempotent. */
   close(): Promise<void>;
 }
@@ -98,6 +114,27 @@ export async function openNotebookHub(
     options.emulatorDataDir ?? path.join(resolveDataDir(config), "eventhubs"),
   );
   let emulator = running.get(dir);
+  const probePort = options.runningEmulatorPort ?? 5672;
+  if (emulator === undefined && probePort !== false) {
+    const key = fs.existsSync(path.join(dir, "emulator.key")) ? storedEmulatorKey(dir) : undefined;
+    const connectionString = key === undefined
+      ? undefined
+      : `Endpoint=sb://127.0.0.1:${probePort};SharedAccessKeyName=RootManageSharedAccessKey;` +
+        `SharedAccessKey=${key};EntityPath=${config.eventHubName};UseDevelopmentEmulator=true`;
+    if (
+      connectionString !== undefined &&
+      await answers(connectionString, probePort, options.probeTimeoutInMs ?? 3000)
+    ) {
+      return withDisplay({
+        connectionString,
+        eventHubName: config.eventHubName,
+        consumerGroup,
+        kind: "running emulator",
+        emulatorDataDir: dir,
+        close: () => Promise.resolve(),
+      });
+    }
+  }
   if (emulator === undefined) {
     emulator = await startEmulator({
       port: options.port ?? 0,
@@ -114,12 +151,34 @@ export async function openNotebookHub(
     eventHubName: config.eventHubName,
     consumerGroup,
     emulator: started,
+    emulatorDataDir: dir,
     kind: "emulator",
     async close() {
       if (running.get(dir) === started) running.delete(dir);
       await started.stop();
     },
   });
+}
+
+/** Whether an emulator listens on `port` and accepts the connection string's key. */
+async function answers(connectionString: string, port: number, timeoutInMs: number) {
+  try {
+    const socket = await Deno.connect({ hostname: "127.0.0.1", port });
+    socket.close();
+  } catch {
+    return false; // nothing listens: the usual case
+  }
+  const client = new EventHubConsumerClient("$Default", connectionString, {
+    retryOptions: { maxRetries: 0, timeoutInMs },
+  });
+  try {
+    await client.getPartitionIds({ abortSignal: AbortSignal.timeout(timeoutInMs) });
+    return true;
+  } catch {
+    return false; // another service, another key or another hub
+  } finally {
+    await client.close().catch(() => undefined);
+  }
 }
 
 function withDisplay(hub: NotebookHub): NotebookHub {
@@ -132,9 +191,11 @@ function withDisplay(hub: NotebookHub): NotebookHub {
           item: "endpoint",
           value: hub.kind === "emulator"
             ? `local emulator on 127.0.0.1:${hub.emulator!.port} (in this kernel)`
+            : hub.kind === "running emulator"
+            ? `${/sb:\/\/([^;/]+)/.exec(hub.connectionString)?.[1]} (the running ./run emulator)`
             : maskConnectionString(hub.connectionString),
         },
-        ...(hub.emulator ? [{ item: "emulator data", value: hub.emulator.dataDir }] : []),
+        ...(hub.emulatorDataDir ? [{ item: "emulator data", value: hub.emulatorDataDir }] : []),
       ];
       const options = { caption: `connected to ${hub.kind}`, maxRows: 10 };
       return {
