@@ -10,7 +10,8 @@
  * - `$management` READ of a hub (`getEventHubProperties`) and of a partition
  *   (`getPartitionProperties`; an unknown partition is `ArgumentOutOfRangeError`).
  * - Sends to `<hub>` or `<hub>/Partitions/<id>`, single or batched (format 0x80013700). A partition
- *   key always maps to the same partition (FNV-1a of its UTF-8 bytes modulo the partition count);
+ *   key always maps to the same partition, the one Event Hubs and the SDK's client-side mapping
+ *   (`EventHubBufferedProducerClient`) pick (lookup3 hash of its UTF-8 bytes);
  *   batches without key or partition go round-robin. A batch is accepted only once it is stored
  *   under the fsync policy.
  * - Receivers on `<hub>/ConsumerGroups/<cg>/Partitions/<id>` with every start filter the SDK sends

@@ -1,15 +1,22 @@
 import assert from "node:assert/strict";
-import { partitionForKey } from "../../../lib/hub/emulator/_partition_key.ts";
+import { hashPartitionKey, partitionForKey } from "../../../lib/hub/emulator/_partition_key.ts";
 
-Deno.test("partitionForKey() maps FNV-1a of the UTF-8 key modulo the partition count", () => {
-  // FNV-1a 32-bit of "a" is 0xe40c292c = 3826002220; 3826002220 % 4 = 0, % 3 = 1.
-  assert.equal(partitionForKey("a", 4), 0);
-  assert.equal(partitionForKey("a", 3), 1);
+// Expected values: the Event Hubs mapping (lookup3 hashlittle2, c ^ b, int16), as computed by
+// @azure/event-hubs 6.0.4's own client-side mapper for the same keys.
+Deno.test("hashPartitionKey() gives the Event Hubs 16-bit hash of a key", () => {
+  assert.equal(hashPartitionKey("a"), -16220);
+  assert.equal(hashPartitionKey("user-42"), 1867);
 });
 
-Deno.test("partitionForKey() gives the same partition for the same key", () => {
-  const first = partitionForKey("user-42", 32);
-  for (let i = 0; i < 5; i++) assert.equal(partitionForKey("user-42", 32), first);
+Deno.test("hashPartitionKey() of the empty key is 0", () => {
+  assert.equal(hashPartitionKey(""), 0);
+});
+
+Deno.test("partitionForKey() takes the absolute remainder by the partition count", () => {
+  // -16220 % 4 = 0, -16220 % 7 = -1 → 1; 1867 % 4 = 3.
+  assert.equal(partitionForKey("a", 4), 0);
+  assert.equal(partitionForKey("a", 7), 1);
+  assert.equal(partitionForKey("user-42", 4), 3);
 });
 
 Deno.test("partitionForKey() spreads distinct keys over every partition", () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   earliestEventPosition,
+  EventHubBufferedProducerClient,
   EventHubConsumerClient,
   EventHubProducerClient,
   latestEventPosition,
@@ -654,4 +655,46 @@ Deno.test("startEmulator() refuses a data directory another emulator is using", 
   } finally {
     Deno.removeSync(dataDir, { recursive: true });
   }
+});
+
+Deno.test("startEmulator() maps a key to the partition the SDK's buffered producer picks", async () => {
+  await withEmulator({}, async (emulator) => {
+    const buffered = new EventHubBufferedProducerClient(emulator.connectionString, {
+      onSendEventsErrorHandler: () => {},
+      maxWaitTimeInMs: 10,
+    });
+    const producer = new EventHubProducerClient(emulator.connectionString);
+    const counts = async () => {
+      const result: number[] = [];
+      for (const id of ["0", "1", "2", "3"]) {
+        result.push((await producer.getPartitionProperties(id)).lastEnqueuedSequenceNumber + 1);
+      }
+      return result;
+    };
+    /** Index of the one partition that grew by one event between two counts. */
+    const grown = (before: number[], after: number[]) => {
+      const changed = after.map((n, i) => n - before[i]);
+      assert.equal(changed.reduce((a, b) => a + b), 1);
+      return changed.indexOf(1);
+    };
+    try {
+      const chosen: Record<string, [number, number]> = {};
+      for (const key of ["a", "user-42", "tweets", "z"]) {
+        const start = await counts();
+        await buffered.enqueueEvent({ body: key }, { partitionKey: key });
+        await buffered.flush();
+        const afterClient = await counts();
+        await producer.sendBatch([{ body: key }], { partitionKey: key });
+        chosen[key] = [grown(start, afterClient), grown(afterClient, await counts())];
+      }
+      for (const [key, [byClient, byHub]] of Object.entries(chosen)) {
+        assert.equal(byHub, byClient, `key ${key}`);
+      }
+      assert.deepEqual(chosen["a"], [0, 0]);
+      assert.deepEqual(chosen["user-42"], [3, 3]);
+    } finally {
+      await buffered.close({ flush: false });
+      await producer.close();
+    }
+  });
 });
