@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import rhea from "rhea";
+import { EventHubProducerClient } from "@azure/event-hubs";
 import { createSharedAccessSignature } from "@/hub/emulator";
 import { withEmulator } from "./_helpers.ts";
 
@@ -79,6 +80,54 @@ Deno.test("startEmulator() rejects a batch larger than maxMessageBytes with mess
         "amqp:link:message-size-exceeded",
       );
       assert.equal(emulator.metrics().eventsReceived, 0);
+    } finally {
+      await new Promise<void>((resolve) => {
+        connection.once("connection_close", () => resolve());
+        connection.close();
+      });
+    }
+  });
+});
+
+Deno.test("startEmulator() delivers no more events than the receiver's link credit", async () => {
+  await withEmulator({ key: "k" }, async (emulator) => {
+    const producer = new EventHubProducerClient(emulator.connectionString);
+    await producer.sendBatch(
+      Array.from({ length: 10 }, (_, i) => ({ body: i })),
+      { partitionId: "0" },
+    );
+    await producer.close();
+    const address = "hubwatch/ConsumerGroups/$Default/Partitions/0";
+    const connection = await authorizedConnection(
+      emulator.port,
+      `sb://127.0.0.1:${emulator.port}/${address}`,
+      "k",
+    );
+    try {
+      const receiver = connection.open_receiver({
+        source: {
+          address,
+          filter: {
+            "apache.org:selector-filter:string": rhea.types.wrap_described(
+              "amqp.annotation.x-opt-offset > '-1'",
+              0x468c00000004,
+            ),
+          },
+        },
+        credit_window: 0,
+        autoaccept: true,
+      });
+      const received: number[] = [];
+      receiver.on("message", (ctx: Any) => {
+        received.push(ctx.message.message_annotations["x-opt-sequence-number"]);
+      });
+      await new Promise((r) => receiver.once("receiver_open", r));
+      receiver.add_credit(3);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual(received, [0, 1, 2]);
+      receiver.add_credit(2);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual(received, [0, 1, 2, 3, 4]);
     } finally {
       await new Promise<void>((resolve) => {
         connection.once("connection_close", () => resolve());
