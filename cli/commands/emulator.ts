@@ -7,7 +7,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { type Command, UsageError } from "../command.ts";
-import { type HubConfig, startEmulator } from "@/hub/emulator";
+import { type HubConfig, maskConnectionString, startEmulator } from "@/hub/emulator";
 
 const help = `Usage: ./run emulator [options]
 
@@ -136,7 +136,7 @@ export const emulatorCommand: Command = {
     });
     const shown = values["show-key"]
       ? emulator.connectionString
-      : emulator.connectionString.replace(/SharedAccessKey=[^;]*/, "SharedAccessKey=***");
+      : maskConnectionString(emulator.connectionString);
     console.log(`EVENTHUB_CONNECTION_STRING=${shown}`);
     await stopped;
     await emulator.stop();

@@ -57,6 +57,7 @@ export {
   type EmulatorMetrics,
   type EmulatorOptions,
   type HubConfig,
+  maskConnectionString,
   startEmulator,
 } from "./start_emulator.ts";
 export {

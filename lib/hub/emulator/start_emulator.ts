@@ -60,7 +60,10 @@ export interface EmulatorOptions {
   now?: () => number;
 }
 
-/** A running emulator. */
+/**
+ * A running emulator. In a notebook it displays (`Symbol.for("Jupyter.display")`) its endpoint,
+ * hubs, data directory, counters and connection string with the key masked.
+ */
 export interface Emulator {
   /** Connection string of the first hub (with `EntityPath` and `UseDevelopmentEmulator=true`). */
   connectionString: string;
@@ -80,6 +83,11 @@ export interface Emulator {
   applyRetention(): number;
   /** Closes connections, syncs and closes the logs. Idempotent. */
   stop(): Promise<void>;
+}
+
+/** The connection string with its shared access key replaced by `***`. */
+export function maskConnectionString(connectionString: string): string {
+  return connectionString.replace(/SharedAccessKey=[^;]*/i, "SharedAccessKey=***");
 }
 
 const HUB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/;
@@ -242,6 +250,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     connectionStringFor,
     metrics: () => amqp.metrics(),
     applyRetention,
+    [Symbol.for("Jupyter.display")]() {
+      const m = amqp.metrics();
+      const counters =
+        `${m.connectionsOpen} connections, ${m.receiversOpen} receivers, ${m.eventsReceived} events received, ${m.eventsDelivered} delivered`;
+      const hubList = hubs.map((h) => `${h.name} (${h.partitionCount} partitions)`).join(", ");
+      const state = stopping ? "stopped" : "running";
+      return {
+        "text/plain": [
+          `Event Hubs emulator ${state} on ${endpointHost}:${bound}`,
+          `hubs: ${hubList}`,
+          `data: ${dataDir}`,
+          counters,
+          maskConnectionString(connectionStringFor(hubs[0].name)),
+        ].join("\n"),
+      };
+    },
     stop() {
       stopping ??= (async () => {
         clearInterval(timer);

@@ -698,3 +698,26 @@ Deno.test("startEmulator() maps a key to the partition the SDK's buffered produc
     }
   });
 });
+
+Deno.test("startEmulator() displays in a notebook without its key", async () => {
+  await withEmulator(
+    { key: "very-secret", hubs: [{ name: "tweets", partitionCount: 2 }] },
+    (emulator) => {
+      const display = (emulator as unknown as Record<symbol, () => Record<string, string>>)[
+        Symbol.for("Jupyter.display")
+      ];
+      const shown = display.call(emulator)["text/plain"];
+      assert.equal(
+        shown,
+        [
+          `Event Hubs emulator running on 127.0.0.1:${emulator.port}`,
+          "hubs: tweets (2 partitions)",
+          `data: ${emulator.dataDir}`,
+          "0 connections, 0 receivers, 0 events received, 0 delivered",
+          `Endpoint=sb://127.0.0.1:${emulator.port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=***;EntityPath=tweets;UseDevelopmentEmulator=true`,
+        ].join("\n"),
+      );
+      return Promise.resolve();
+    },
+  );
+});
