@@ -60,18 +60,14 @@ function literal(value: unknown, indent: string): string {
         lines.push(parts.slice(i, i + 8).join(", "));
       }
       if (lines.length <= 1) return `[${lines.join("")}]`;
-      return `[\n${
-        lines.map((l) => `${indent}  ${l},`).join("\n")
-      }\n${indent}]`;
+      return `[\n${lines.map((l) => `${indent}  ${l},`).join("\n")}\n${indent}]`;
     }
     return `[${value.map((v) => literal(v, indent)).join(", ")}]`;
   }
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([k]) => k !== "doc")
-      .map(([k, v]) =>
-        `${indent}  ${JSON.stringify(k)}: ${literal(v, indent + "  ")},`
-      );
+      .map(([k, v]) => `${indent}  ${JSON.stringify(k)}: ${literal(v, indent + "  ")},`);
     return `{\n${entries.join("\n")}\n${indent}}`;
   }
   throw new TypeError(

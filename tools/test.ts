@@ -84,14 +84,11 @@ async function extractNotebookCode(): Promise<string[]> {
     const nb = JSON.parse(
       await Deno.readTextFile(`${ROOT}notebooks/${entry.name}`),
     );
-    const parts =
-      (nb.cells as { cell_type: string; source: string | string[] }[])
-        .filter((c) => c.cell_type === "code")
-        .map((c, i) =>
-          `// --- cell ${i + 1}\n${
-            Array.isArray(c.source) ? c.source.join("") : c.source
-          }`
-        );
+    const parts = (nb.cells as { cell_type: string; source: string | string[] }[])
+      .filter((c) => c.cell_type === "code")
+      .map((c, i) =>
+        `// --- cell ${i + 1}\n${Array.isArray(c.source) ? c.source.join("") : c.source}`
+      );
     const file = `${dir}/${entry.name.replace(/\.ipynb$/, "")}.ts`;
     await Deno.writeTextFile(
       file,
@@ -131,13 +128,9 @@ async function staticChecks(): Promise<StepResult> {
   let passed = 0;
   let failed = 0;
   heading("format check (deno fmt --check)");
-  (await run(DENO, ["fmt", "--check"], { capture: true })).code === 0
-    ? passed++
-    : failed++;
+  (await run(DENO, ["fmt", "--check"], { capture: true })).code === 0 ? passed++ : failed++;
   heading("lint (deno lint)");
-  (await run(DENO, ["lint"], { capture: true })).code === 0
-    ? passed++
-    : failed++;
+  (await run(DENO, ["lint"], { capture: true })).code === 0 ? passed++ : failed++;
   heading(
     "type check (deno check: lib, cli, bench, tools, test, notebook cells)",
   );
@@ -187,18 +180,47 @@ async function unitTests(
   const cases = [
     ...xml.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g),
   ];
-  let failed =
-    cases.filter((m) => /<failure\b|<error\b/.test(m[2] ?? "")).length;
+  let failed = cases.filter((m) => /<failure\b|<error\b/.test(m[2] ?? "")).length;
   const passed = cases.length - failed;
   if (code !== 0 && failed === 0) failed = 1; // e.g. a file that failed to load, or leaked resources
   return { passed, failed };
 }
 
+/**
+ * Notebooks in execution order: alphabetical, except that a notebook runs after the notebooks its
+ * `metadata.hubwatch.runAfter` names (the analyze notebook reads what the send notebook sent).
+ */
+export async function notebookOrder(dir: string): Promise<string[]> {
+  const names = (await listFiles(dir, ".ipynb")).map((f) => f.slice(dir.length + 1)).sort();
+  const after = new Map<string, string[]>();
+  for (const name of names) {
+    const nb = JSON.parse(await Deno.readTextFile(`${dir}/${name}`));
+    after.set(
+      name,
+      (nb.metadata?.hubwatch?.runAfter ?? []).filter((n: string) => names.includes(n)),
+    );
+  }
+  const ordered: string[] = [];
+  const visiting = new Set<string>();
+  const visit = (name: string) => {
+    if (ordered.includes(name)) return;
+    if (visiting.has(name)) {
+      throw new Error(
+        `notebooks/${name}: metadata.hubwatch.runAfter forms a cycle`,
+      );
+    }
+    visiting.add(name);
+    for (const dep of after.get(name) ?? []) visit(dep);
+    visiting.delete(name);
+    ordered.push(name);
+  };
+  names.forEach(visit);
+  return ordered;
+}
+
 async function notebooks(): Promise<StepResult> {
   heading("notebooks (tools/nbrun.py)");
-  const files = (await listFiles(`${ROOT}notebooks`, ".ipynb")).map((f) =>
-    f.slice(ROOT.length)
-  );
+  const files = (await notebookOrder(`${ROOT}notebooks`)).map((name) => `notebooks/${name}`);
   if (files.length === 0) return { passed: 0, failed: 0 };
   const { output } = await run("/usr/bin/python3", [
     `${ROOT}tools/nbrun.py`,
