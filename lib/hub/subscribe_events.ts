@@ -377,7 +377,8 @@ class Consumer<T> implements EventStream<T> {
       },
       processError: (error: Error, context: PartitionContext) => {
         if (!current()) return Promise.resolve();
-        this.#generationErrors++;
+        // Only errors a new connection may cure count towards replacing the client.
+        if (toHubError(error, "receive").retryable) this.#generationErrors++;
         return this.#processError(error, context);
       },
       processInitialize: (context: PartitionContext) => {
@@ -418,7 +419,7 @@ class Consumer<T> implements EventStream<T> {
   #checkStalls(): void {
     if (!this.#running || this.#restarting !== undefined) return;
     const now = Date.now();
-    // A client that failed to start reading any partition and keeps failing is hung as well.
+    // A client that reads no partition and keeps failing with retryable errors is hung too.
     const sinceStart = now - this.#generationStartedAt;
     if (
       this.#partitions.size === 0 && this.#generationErrors > 0 &&
