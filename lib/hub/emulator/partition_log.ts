@@ -150,9 +150,6 @@ class NumberColumn {
     this.#head += count;
     this.#length -= count;
   }
-  truncate(length: number): void {
-    this.#length = length;
-  }
 }
 
 /** The durable log of one partition. Create with {@linkcode PartitionLog.open}. */
@@ -182,6 +179,7 @@ export class PartitionLog {
   #timer: ReturnType<typeof setInterval> | undefined;
   #listeners = new Set<() => void>();
   #closed = false;
+  #closing: Promise<void> | undefined;
   #failure: Error | undefined;
   /** Writers of rolled segments, closed once no fsync may still use them. */
   #retired: number[] = [];
@@ -242,7 +240,7 @@ export class PartitionLog {
     return this.#committedEnd;
   }
 
-  /** Total bytes of all segment files. */
+  /** Bytes of records in all segments (preallocated zeros not counted). */
   get sizeInBytes(): number {
     let total = 0;
     for (const s of this.#segments) total += s.size;
@@ -716,22 +714,38 @@ export class PartitionLog {
   }
 
   /** Waits for pending appends, syncs and closes the files. Idempotent. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     while (this.#syncsInFlight > 0) await new Promise((r) => setTimeout(r, 1));
     this.#closed = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#closeRetired();
+    let syncError: Error | undefined;
     for (const s of this.#segments) {
       if (s.fd !== undefined) {
         try {
           if (this.#failure === undefined) this.#trim(s);
           if (this.#fsync !== "never") fs.fdatasyncSync(s.fd);
+        } catch (error) {
+          syncError ??= error as Error;
         } finally {
           fs.closeSync(s.fd);
           s.fd = undefined;
         }
       }
+    }
+    // Appends still waiting for their fsync were made durable (or not) by the sync above.
+    const failure = this.#failure ?? syncError;
+    if (failure === undefined) this.#committedEnd = this.#writtenEnd;
+    for (const w of this.#waiters.splice(0)) {
+      if (failure === undefined) w.resolve();
+      else {w.reject(
+          new Error("Cannot acknowledge the append as the log closed", { cause: failure }),
+        );}
     }
     this.#listeners.clear();
   }

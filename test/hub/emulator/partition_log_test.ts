@@ -312,3 +312,27 @@ Deno.test("PartitionLog.append() acknowledges concurrent appends in order", asyn
     await log.close();
   });
 });
+
+Deno.test("PartitionLog.close() settles appends still waiting for their fsync", async () => {
+  await withDir(async (dir) => {
+    const log = PartitionLog.open(dir);
+    const pending = log.append(payloads("late"));
+    await Promise.all([log.close(), log.close()]);
+    const [meta] = await pending;
+    assert.equal(meta.sequenceNumber, 0);
+    const reopened = PartitionLog.open(dir);
+    assert.deepEqual(texts(reopened), ["late"]);
+    await reopened.close();
+  });
+});
+
+Deno.test("PartitionLog.append() after close() is refused", async () => {
+  await withDir(async (dir) => {
+    const log = PartitionLog.open(dir);
+    await log.close();
+    await assert.rejects(
+      log.append(payloads("x")),
+      new Error("Cannot append as the log is closed"),
+    );
+  });
+});
