@@ -498,7 +498,7 @@ export class AmqpServer {
         last_enqueued_sequence_number: rhea.types.wrap_long(last ? last.sequenceNumber : -1),
         last_enqueued_offset: last ? String(last.offset) : "-1",
         last_enqueued_time_utc: new Date(last ? last.enqueuedTimeMs : 0),
-        is_partition_empty: last === undefined,
+        is_partition_empty: log.endSequenceNumber === log.beginSequenceNumber,
       });
     }
     return respond(400, `Unsupported type ${props.type}`, undefined, "amqp:not-implemented");

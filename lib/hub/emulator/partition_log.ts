@@ -252,7 +252,10 @@ export class PartitionLog {
     return this.#segments.length;
   }
 
-  /** Metadata of the newest committed event, if any. */
+  /**
+   * Metadata of the newest committed event, if any (retention never deletes the active segment,
+   * so once a partition has events its newest one stays known).
+   */
   lastEvent(): RecordMeta | undefined {
     if (this.#committedEnd <= this.#beginSequenceNumber) return undefined;
     return this.#meta(this.#committedEnd - 1);
@@ -693,6 +696,8 @@ export class PartitionLog {
     let removedSegments = 0;
     while (removedSegments < this.#segments.length - 1) {
       const s = this.#segments[removedSegments];
+      // Never delete events that are not yet acknowledged (committed).
+      if (this.#segments[removedSegments + 1].baseSequenceNumber > this.#committedEnd) break;
       if (s.lastTimeMs < cutoff || size > this.#retentionBytes) {
         size -= s.size;
         removedSegments++;

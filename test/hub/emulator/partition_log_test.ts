@@ -336,3 +336,16 @@ Deno.test("PartitionLog.append() after close() is refused", async () => {
     );
   });
 });
+
+Deno.test("PartitionLog.applyRetention() never deletes events not yet acknowledged", async () => {
+  await withDir(async (dir) => {
+    const log = PartitionLog.open(dir, { segmentBytes: 10, retentionBytes: 1 });
+    await log.append(payloads("acked"));
+    // Each append rolls to a new segment; neither is fsynced (acknowledged) yet.
+    const pending = [log.append(payloads("pending-1")), log.append(payloads("pending-2"))];
+    assert.equal(log.applyRetention(), 1);
+    await Promise.all(pending);
+    assert.deepEqual(texts(log), ["pending-1", "pending-2"]);
+    await log.close();
+  });
+});
