@@ -461,6 +461,15 @@ export class AmqpServer {
         "amqp:not-implemented",
       );
     }
+    if (!resourceCovers(verdict.resource, `sb://host/${props.name}/$management`)) {
+      this.#metrics.authFailures++;
+      return respond(
+        401,
+        `Unauthorized: the token for ${verdict.resource} does not cover ${props.name}/$management.`,
+        undefined,
+        "amqp:unauthorized-access",
+      );
+    }
     const hub = this.#hubs.get(String(props.name ?? "").toLowerCase());
     if (!hub) {
       return respond(

@@ -721,3 +721,27 @@ Deno.test("startEmulator() displays in a notebook without its key", async () => 
     },
   );
 });
+
+Deno.test("startEmulator() refuses a hub-scoped token for another hub's properties", async () => {
+  const hubs = [{ name: "a", partitionCount: 1 }, { name: "b", partitionCount: 1 }];
+  await withEmulator({ hubs, keyName: "sender", key: "k" }, async (emulator) => {
+    const endpoint = `sb://127.0.0.1:${emulator.port}/`;
+    const tokenForA = createSharedAccessSignature(`${endpoint}a`, "sender", "k", {
+      expiresOnInSeconds: Math.floor(Date.now() / 1000) + 600,
+    });
+    const connectionString =
+      `Endpoint=${endpoint};SharedAccessSignature=${tokenForA};UseDevelopmentEmulator=true`;
+    const onA = new EventHubProducerClient(connectionString, "a", noRetry);
+    const onB = new EventHubProducerClient(connectionString, "b", noRetry);
+    try {
+      assert.deepEqual((await onA.getEventHubProperties()).partitionIds, ["0"]);
+      await assert.rejects(onB.getEventHubProperties(), (e: Error & { code?: string }) => {
+        assert.equal(e.code, "UnauthorizedError");
+        return true;
+      });
+    } finally {
+      await onA.close();
+      await onB.close();
+    }
+  });
+});
