@@ -86,7 +86,6 @@ function error(condition: string, description: string) {
 export class AmqpServer {
   #options: AmqpServerOptions;
   #hubs: Map<string, Hub>;
-  #container: Any;
   #server: Any;
   #sockets = new Set<Any>();
   #connections = new Map<Any, ConnectionState>();
@@ -121,7 +120,6 @@ export class AmqpServer {
   listen(host: string, port: number): Promise<number> {
     const container = rhea.create_container({ id: "hubwatch-emulator" }) as Any;
     container.sasl_server_mechanisms.enable_anonymous();
-    this.#container = container;
     container.on("connection_open", (ctx: Any) => this.#onConnectionOpen(ctx));
     container.on("connection_close", (ctx: Any) => this.#dropConnection(ctx.connection));
     container.on("disconnected", (ctx: Any) => this.#dropConnection(ctx.connection));
