@@ -275,12 +275,12 @@ export class AmqpServer {
     if (parts.length === 3 && parts[1].toLowerCase() === "partitions") {
       partition = hub.partitionIndex(parts[2]);
       if (partition < 0) {
-        receiver.close(
-          error(
-            "amqp:not-found",
-            `The partition '${parts[2]}' of '${hub.name}' could not be found.`,
-          ),
-        );
+        receiver.close(error(
+          "com.microsoft:argument-out-of-range",
+          `The specified partition is invalid for an EventHub partition sender or receiver. It should be between 0 and ${
+            hub.partitionCount - 1
+          }.`,
+        ));
         return;
       }
     } else if (parts.length !== 1) {

@@ -745,3 +745,32 @@ Deno.test("startEmulator() refuses a hub-scoped token for another hub's properti
     }
   });
 });
+
+Deno.test("startEmulator() refuses a send to an unknown partition with ArgumentOutOfRangeError", async () => {
+  await withEmulator({}, async (emulator) => {
+    const producer = new EventHubProducerClient(emulator.connectionString, noRetry);
+    try {
+      await assert.rejects(
+        producer.sendBatch([tweet(1)], { partitionId: "9" }),
+        (e: Error & { code?: string }) => {
+          assert.equal(e.code, "ArgumentOutOfRangeError");
+          return true;
+        },
+      );
+    } finally {
+      await producer.close();
+    }
+  });
+});
+
+Deno.test("startEmulator() refuses a receiver on an unknown partition with ArgumentOutOfRangeError", async () => {
+  await withEmulator({}, async (emulator) => {
+    const consumer = new EventHubConsumerClient("$Default", emulator.connectionString);
+    try {
+      const error = await firstError(consumer, "9", { startPosition: earliestEventPosition });
+      assert.equal(error.code, "ArgumentOutOfRangeError");
+    } finally {
+      await consumer.close();
+    }
+  });
+});
