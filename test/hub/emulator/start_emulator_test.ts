@@ -774,3 +774,28 @@ Deno.test("startEmulator() refuses a receiver on an unknown partition with Argum
     }
   });
 });
+
+Deno.test("startEmulator() refuses a sixth receiver without owner level with QuotaExceededError", async () => {
+  await withEmulator({}, async (emulator) => {
+    // One subscriber per partition per client (the SDK's own rule): six clients.
+    const clients = Array.from(
+      { length: 6 },
+      () => new EventHubConsumerClient("$Default", emulator.connectionString),
+    );
+    const held = [];
+    try {
+      for (let i = 0; i < 5; i++) {
+        held.push(clients[i].subscribe("0", {
+          processEvents: () => Promise.resolve(),
+          processError: () => Promise.resolve(),
+        }, { startPosition: earliestEventPosition }));
+        await until(() => emulator.metrics().receiversOpen === i + 1);
+      }
+      const error = await firstError(clients[5], "0", { startPosition: earliestEventPosition });
+      assert.equal(error.code, "QuotaExceededError");
+    } finally {
+      for (const subscription of held) await subscription.close();
+      for (const client of clients) await client.close();
+    }
+  });
+});
