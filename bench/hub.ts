@@ -139,7 +139,6 @@ async function throughput(
     await sink.flush();
     const sentMs = performance.timeOrigin + performance.now();
     const result = JSON.parse(await nextLine()) as { received: number; lastAtMs: number };
-    await child.status;
     return {
       sendPerSecond: events / ((sentMs - startMs) / 1000),
       endToEndPerSecond: result.received / ((result.lastAtMs - startMs) / 1000),
@@ -148,7 +147,13 @@ async function throughput(
   } finally {
     lines.releaseLock();
     await child.stdout.cancel().catch(() => {});
-    await sink.close();
+    try {
+      child.kill("SIGTERM"); // a no-op error when it already exited
+    } catch {
+      // Already exited.
+    }
+    await child.status;
+    await sink.close().catch(() => {});
     await emulator.stop();
   }
 }
@@ -162,8 +167,10 @@ async function latency(
 ) {
   const emulator = await spawnEmulator(path.join(dataDir, "latency"), fsync);
   const consumer = new EventHubConsumerClient("$Default", emulator.connectionString);
+  const sink = new EventSink(emulator.connectionString, { lingerInMs });
   const sentAt = new Map<number, number>();
   const latencies: number[] = [];
+  const total = rate * seconds;
   const subscription = consumer.subscribe({
     processEvents: (batch) => {
       const now = performance.now();
@@ -175,29 +182,30 @@ async function latency(
     },
     processError: () => Promise.resolve(),
   }, { startPosition: latestEventPosition, maxBatchSize: 100, maxWaitTimeInSeconds: 1 });
-  const sink = new EventSink(emulator.connectionString, { lingerInMs });
-  // Warm up links on every partition before measuring.
-  for (let i = 0; i < 8; i++) await sink.enqueue({ body: tweetBody(-1) });
-  await sink.flush();
-  await new Promise((r) => setTimeout(r, 500));
-  const total = rate * seconds;
-  const start = performance.now();
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    sentAt.set(i, performance.now());
-    await sink.enqueue({ body: tweetBody(i) });
+  try {
+    // Warm up links on every partition before measuring.
+    for (let i = 0; i < 8; i++) await sink.enqueue({ body: tweetBody(-1) });
+    await sink.flush();
+    await new Promise((r) => setTimeout(r, 500));
+    const start = performance.now();
+    for (let i = 0; i < total; i++) {
+      const due = start + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      sentAt.set(i, performance.now());
+      await sink.enqueue({ body: tweetBody(i) });
+    }
+    await sink.flush();
+    const deadline = performance.now() + 5000;
+    while (latencies.length < total && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    await sink.close().catch(() => {});
+    await subscription.close();
+    await consumer.close();
+    await emulator.stop();
   }
-  await sink.flush();
-  const deadline = performance.now() + 5000;
-  while (latencies.length < total && performance.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  await sink.close();
-  await subscription.close();
-  await consumer.close();
-  await emulator.stop();
   latencies.sort((a, b) => a - b);
   return {
     count: latencies.length,
