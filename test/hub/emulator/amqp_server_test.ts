@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import rhea from "rhea";
 import { EventHubProducerClient } from "@azure/event-hubs";
 import { createSharedAccessSignature } from "@/hub/emulator";
@@ -128,6 +129,69 @@ Deno.test("startEmulator() delivers no more events than the receiver's link cred
       receiver.add_credit(2);
       await new Promise((r) => setTimeout(r, 200));
       assert.deepEqual(received, [0, 1, 2, 3, 4]);
+    } finally {
+      await new Promise<void>((resolve) => {
+        connection.once("connection_close", () => resolve());
+        connection.close();
+      });
+    }
+  });
+});
+
+Deno.test("startEmulator() survives a client that sends garbage instead of AMQP", async () => {
+  await withEmulator({}, async (emulator) => {
+    for (
+      const bytes of [
+        new TextEncoder().encode("GET / HTTP/1.1\r\n\r\n"),
+        new Uint8Array(64).fill(0xff),
+      ]
+    ) {
+      const socket = await Deno.connect({ hostname: "127.0.0.1", port: emulator.port });
+      await socket.write(bytes);
+      // The emulator answers with its protocol header or closes; either way it must go on serving.
+      const buffer = new Uint8Array(64);
+      await socket.read(buffer).catch(() => null);
+      socket.close();
+    }
+    const producer = new EventHubProducerClient(emulator.connectionString);
+    try {
+      await producer.sendBatch([{ body: "still serving" }], { partitionId: "0" });
+      assert.equal((await producer.getPartitionProperties("0")).lastEnqueuedSequenceNumber, 0);
+    } finally {
+      await producer.close();
+    }
+  });
+});
+
+Deno.test("startEmulator() rejects an undecodable batch with amqp:decode-error and keeps the link", async () => {
+  await withEmulator({ key: "k" }, async (emulator) => {
+    const connection = await authorizedConnection(
+      emulator.port,
+      `sb://127.0.0.1:${emulator.port}/hubwatch`,
+      "k",
+    );
+    try {
+      const sender = connection.open_sender({ target: { address: "hubwatch/Partitions/0" } });
+      await new Promise((r) => sender.once("sendable", r));
+      const outcome = (payload: Uint8Array, format: number) =>
+        new Promise<string>((resolve) => {
+          const delivery = sender.send(payload, undefined, format);
+          const done = (ctx: Any) => {
+            if (ctx.delivery !== delivery) return;
+            sender.off("accepted", done);
+            sender.off("rejected", done);
+            resolve(ctx.delivery.remote_state?.error?.condition ?? "accepted");
+          };
+          sender.on("accepted", done);
+          sender.on("rejected", done);
+        });
+      assert.equal(
+        await outcome(Buffer.from([0x00, 0x53, 0x75, 0xff]), 0x80013700),
+        "amqp:decode-error",
+      );
+      const good = rhea.message.encode({ body: "ok" } as Any);
+      assert.equal(await outcome(good, 0), "accepted");
+      assert.equal(emulator.metrics().eventsReceived, 1);
     } finally {
       await new Promise<void>((resolve) => {
         connection.once("connection_close", () => resolve());
