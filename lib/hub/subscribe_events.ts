@@ -297,8 +297,6 @@ class Consumer<T> implements EventStream<T> {
   #closeTimeoutInMs: number;
   #watchdog: ReturnType<typeof setInterval> | undefined;
   #restarting: Promise<void> | undefined;
-  #generationStartedAt = Date.now();
-  #generationErrors = 0;
   #releaseGuard: () => void;
 
   constructor(
@@ -375,12 +373,8 @@ class Consumer<T> implements EventStream<T> {
           }
         }
       },
-      processError: (error: Error, context: PartitionContext) => {
-        if (!current()) return Promise.resolve();
-        // Only errors a new connection may cure count towards replacing the client.
-        if (toHubError(error, "receive").retryable) this.#generationErrors++;
-        return this.#processError(error, context);
-      },
+      processError: (error: Error, context: PartitionContext) =>
+        current() ? this.#processError(error, context) : Promise.resolve(),
       processInitialize: (context: PartitionContext) => {
         if (current()) {
           this.#partitions.add(context.partitionId);
@@ -419,17 +413,6 @@ class Consumer<T> implements EventStream<T> {
   #checkStalls(): void {
     if (!this.#running || this.#restarting !== undefined) return;
     const now = Date.now();
-    // A client that reads no partition and keeps failing with retryable errors is hung too.
-    const sinceStart = now - this.#generationStartedAt;
-    if (
-      this.#partitions.size === 0 && this.#generationErrors > 0 &&
-      sinceStart > this.#stallTimeoutInMs
-    ) {
-      this.#restarting = this.#restart(undefined, sinceStart).finally(() => {
-        this.#restarting = undefined;
-      });
-      return;
-    }
     for (const partitionId of this.#partitions) {
       if ((this.#busy.get(partitionId) ?? 0) > 0) continue;
       const silentForMs = now - (this.#beats.get(partitionId) ?? now);
@@ -448,7 +431,7 @@ class Consumer<T> implements EventStream<T> {
    * time, releases its partition claims, and subscribes again from the checkpoints. Batches of
    * the old client that were not processed yet are dropped; the new client reads them again.
    */
-  async #restart(partitionId: string | undefined, silentForMs: number): Promise<void> {
+  async #restart(partitionId: string, silentForMs: number): Promise<void> {
     this.#stats.restarts++;
     const old = { client: this.#client, subscription: this.#subscription };
     this.#generation++;
@@ -460,9 +443,7 @@ class Consumer<T> implements EventStream<T> {
     for (const pending of this.#queue.splice(0)) pending.done(false);
     await this.#report(
       new HubError(
-        `Cannot receive from ${
-          partitionId === undefined ? "any partition" : `partition ${partitionId}`
-        } as it gave no sign of life for ${silentForMs} ms: reconnecting with a new client`,
+        `Cannot receive from partition ${partitionId} as it gave no sign of life for ${silentForMs} ms: reconnecting with a new client`,
         "Timeout",
         true,
       ),
@@ -478,8 +459,6 @@ class Consumer<T> implements EventStream<T> {
       const next = this.#start(this.#generation);
       this.#client = next.client;
       this.#subscription = next.subscription;
-      this.#generationStartedAt = Date.now();
-      this.#generationErrors = 0;
     } catch (error) {
       // Try again at the next stall check with the next generation.
       await this.#report(toHubError(error, "reconnect"), undefined);

@@ -404,3 +404,41 @@ Deno.test("subscribeEvents() rejects a stallTimeoutInMs not above maxWaitTimeInS
     },
   );
 });
+
+Deno.test("subscribeEvents() replaces its client when partition readers stay silent", async () => {
+  await withTempDir(async (dir) => {
+    const emulator = await startEmulator({ port: 0, hubs: [{ name: HUB, partitionCount: 4 }] });
+    const timeouts: HubError[] = [];
+    let events = 0;
+    const subscription = subscribeEvents({
+      connectionString: emulator.connectionString,
+      checkpointStore: new FileCheckpointStore(dir),
+      clientOptions: { retryOptions: { retryDelayInMs: 200, maxRetries: 50 } },
+      stallTimeoutInMs: 1000,
+      closeTimeoutInMs: 500,
+      ...fast,
+    }, {
+      processEvents(batch) {
+        events += batch.events.length;
+      },
+      processError(error) {
+        if (error instanceof HubError && error.code === "Timeout") timeouts.push(error);
+      },
+    });
+    try {
+      await sendTweets(emulator.connectionString, 0, 100);
+      while (events < 100) await new Promise((r) => setTimeout(r, 20));
+      // With the hub gone, the readers retry without delivering anything: they go silent.
+      await emulator.stop();
+      while (subscription.stats.restarts === 0) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await subscription.close();
+    }
+    assert.equal(subscription.stats.restarts, 1);
+    assert.equal(timeouts[0].retryable, true);
+    assert.match(
+      timeouts[0].message,
+      /^Cannot receive from partition \d as it gave no sign of life for \d+ ms: reconnecting with a new client$/,
+    );
+  });
+});
