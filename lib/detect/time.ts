@@ -91,10 +91,17 @@ export function parseTimestamp(text: string): ParsedTimestamp | undefined {
     const nanos = Number(m[7].padEnd(9, "0"));
     micros = Math.round(nanos / 1000);
   }
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, 0);
-  let epochSeconds = date.getTime() / 1000 - offsetSeconds;
+  let ms: number;
+  if (year >= 100) {
+    ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  } else {
+    // Date.UTC maps years 0..99 to 1900..1999.
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    date.setUTCHours(hour, minute, second, 0);
+    ms = date.getTime();
+  }
+  let epochSeconds = ms / 1000 - offsetSeconds;
   if (micros === 1_000_000) {
     micros = 0;
     epochSeconds += 1;

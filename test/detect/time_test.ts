@@ -153,3 +153,7 @@ Deno.test("parseTimestamp() reads year-month and year-only text as the first day
   });
   assert.equal(parseTimestamp("2021")?.epochSeconds, 1609459200);
 });
+
+Deno.test("parseTimestamp() keeps years below 100 as written", () => {
+  assert.equal(parseTimestamp("0050-01-01T00:00:00Z")?.epochSeconds, -60589296000);
+});
