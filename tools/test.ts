@@ -3,6 +3,7 @@
  * unit and integration tests, and the execution of every notebook. Ends with one plain line
  * `N passed, N failed` (N counts tests, notebooks and the three static checks).
  *
+ * The three steps run side by side (each prints its log when it is over).
  * Flags: `--quick` skips notebooks; `--filter TEXT` runs only matching tests (and no notebooks);
  * any other argument is a test path passed to `deno test`.
  */
@@ -13,13 +14,16 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DENO = Deno.execPath();
 
 interface StepResult {
+  title: string;
   passed: number;
   failed: number;
+  /** What the step printed (shown once the step is over). */
+  log: string;
 }
 
 /**
- * Runs a command from the repository root. `capture` collects its output (printed only when it
- * fails); otherwise the output streams to the terminal as it comes and is also returned.
+ * Runs a command from the repository root. `capture` collects its output; otherwise the output
+ * also streams to the terminal as it comes.
  * A command still running after `timeoutInMs` is killed and counts as failed.
  */
 async function run(
@@ -58,7 +62,6 @@ async function run(
   ]);
   clearTimeout(timer);
   const output = chunks.join("");
-  if (options.capture && status.code !== 0) console.log(output);
   if (timedOut) {
     console.log(
       `${cmd} ${args.slice(0, 3).join(" ")} ... did not finish within ${
@@ -68,10 +71,6 @@ async function run(
     return { code: 1, output };
   }
   return { code: status.code, output };
-}
-
-function heading(text: string): void {
-  console.log(`\n=== ${text}`);
 }
 
 /** Writes each notebook's code cells into one TypeScript file under build/nbcheck/. */
@@ -84,11 +83,14 @@ async function extractNotebookCode(): Promise<string[]> {
     const nb = JSON.parse(
       await Deno.readTextFile(`${ROOT}notebooks/${entry.name}`),
     );
-    const parts = (nb.cells as { cell_type: string; source: string | string[] }[])
-      .filter((c) => c.cell_type === "code")
-      .map((c, i) =>
-        `// --- cell ${i + 1}\n${Array.isArray(c.source) ? c.source.join("") : c.source}`
-      );
+    const parts =
+      (nb.cells as { cell_type: string; source: string | string[] }[])
+        .filter((c) => c.cell_type === "code")
+        .map((c, i) =>
+          `// --- cell ${i + 1}\n${
+            Array.isArray(c.source) ? c.source.join("") : c.source
+          }`
+        );
     const file = `${dir}/${entry.name.replace(/\.ipynb$/, "")}.ts`;
     await Deno.writeTextFile(
       file,
@@ -125,15 +127,13 @@ async function listFiles(dir: string, suffix: string): Promise<string[]> {
 }
 
 async function staticChecks(): Promise<StepResult> {
-  let passed = 0;
-  let failed = 0;
-  heading("format check (deno fmt --check)");
-  (await run(DENO, ["fmt", "--check"], { capture: true })).code === 0 ? passed++ : failed++;
-  heading("lint (deno lint)");
-  (await run(DENO, ["lint"], { capture: true })).code === 0 ? passed++ : failed++;
-  heading(
-    "type check (deno check: lib, cli, bench, tools, test, notebook cells)",
-  );
+  const log: string[] = [];
+  const check = async (title: string, args: string[]) => {
+    const { code, output } = await run(DENO, args, { capture: true });
+    log.push(`--- ${title}: ${code === 0 ? "ok" : "FAILED"}`);
+    if (code !== 0) log.push(output);
+    return code === 0;
+  };
   const sources = [
     ...(await listFiles(`${ROOT}lib`, ".ts")),
     ...(await listFiles(`${ROOT}cli`, ".ts")),
@@ -142,20 +142,29 @@ async function staticChecks(): Promise<StepResult> {
     ...(await listFiles(`${ROOT}test`, ".ts")),
     ...(await extractNotebookCode()),
   ];
-  (await run(DENO, ["check", "--quiet", ...sources], { capture: true }))
-      .code ===
-      0
-    ? passed++
-    : failed++;
-  console.log(`static checks: ${passed} passed, ${failed} failed`);
-  return { passed, failed };
+  const results = [
+    await check("format check (deno fmt --check)", ["fmt", "--check"]),
+    await check("lint (deno lint)", ["lint"]),
+    await check("type check (lib, cli, bench, tools, test, notebook cells)", [
+      "check",
+      "--quiet",
+      ...sources,
+    ]),
+  ];
+  const passed = results.filter(Boolean).length;
+  return {
+    title: "static checks",
+    passed,
+    failed: results.length - passed,
+    log: log.join("\n"),
+  };
 }
 
 async function unitTests(
   paths: string[],
   filter?: string,
 ): Promise<StepResult> {
-  heading("tests (deno test)");
+  const title = "tests (deno test)";
   const junit = `${ROOT}build/junit.xml`;
   await Deno.mkdir(`${ROOT}build`, { recursive: true });
   try {
@@ -170,20 +179,24 @@ async function unitTests(
   ];
   if (filter) args.push("--filter", filter);
   args.push(...(paths.length > 0 ? paths : ["test/"]));
-  const { code } = await run(DENO, args, { timeoutInMs: 20 * 60_000 });
+  const { code, output } = await run(DENO, args, {
+    capture: true,
+    timeoutInMs: 20 * 60_000,
+  });
   let xml = "";
   try {
     xml = await Deno.readTextFile(junit);
   } catch {
-    return { passed: 0, failed: 1 };
+    return { title, passed: 0, failed: 1, log: output };
   }
   const cases = [
     ...xml.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g),
   ];
-  let failed = cases.filter((m) => /<failure\b|<error\b/.test(m[2] ?? "")).length;
+  let failed =
+    cases.filter((m) => /<failure\b|<error\b/.test(m[2] ?? "")).length;
   const passed = cases.length - failed;
   if (code !== 0 && failed === 0) failed = 1; // e.g. a file that failed to load, or leaked resources
-  return { passed, failed };
+  return { title, passed, failed, log: output };
 }
 
 /**
@@ -191,13 +204,17 @@ async function unitTests(
  * `metadata.hubwatch.runAfter` names (the analyze notebook reads what the send notebook sent).
  */
 export async function notebookOrder(dir: string): Promise<string[]> {
-  const names = (await listFiles(dir, ".ipynb")).map((f) => f.slice(dir.length + 1)).sort();
+  const names = (await listFiles(dir, ".ipynb")).map((f) =>
+    f.slice(dir.length + 1)
+  ).sort();
   const after = new Map<string, string[]>();
   for (const name of names) {
     const nb = JSON.parse(await Deno.readTextFile(`${dir}/${name}`));
     after.set(
       name,
-      (nb.metadata?.hubwatch?.runAfter ?? []).filter((n: string) => names.includes(n)),
+      (nb.metadata?.hubwatch?.runAfter ?? []).filter((n: string) =>
+        names.includes(n)
+      ),
     );
   }
   const ordered: string[] = [];
@@ -219,17 +236,20 @@ export async function notebookOrder(dir: string): Promise<string[]> {
 }
 
 async function notebooks(): Promise<StepResult> {
-  heading("notebooks (tools/nbrun.py)");
-  const files = (await notebookOrder(`${ROOT}notebooks`)).map((name) => `notebooks/${name}`);
-  if (files.length === 0) return { passed: 0, failed: 0 };
+  const title = "notebooks (tools/nbrun.py)";
+  const files = (await notebookOrder(`${ROOT}notebooks`)).map((name) =>
+    `notebooks/${name}`
+  );
+  if (files.length === 0) return { title, passed: 0, failed: 0, log: "" };
   const { output } = await run("/usr/bin/python3", [
     `${ROOT}tools/nbrun.py`,
     "--html",
     ...files,
-  ]);
+  ], {
+    capture: true,
+  });
   const passed = (output.match(/^ok\s/gm) ?? []).length;
-  const failed = files.length - passed;
-  return { passed, failed };
+  return { title, passed, failed: files.length - passed, log: output };
 }
 
 if (import.meta.main) {
@@ -240,12 +260,19 @@ if (import.meta.main) {
   });
   const started = performance.now();
   const partial = values.filter !== undefined || positionals.length > 0;
-  const results: StepResult[] = [];
-  if (!partial) results.push(await staticChecks());
-  results.push(await unitTests(positionals, values.filter));
-  if (!partial && !values.quick) results.push(await notebooks());
-  const passed = results.reduce((s, r) => s + r.passed, 0);
-  const failed = results.reduce((s, r) => s + r.failed, 0);
+  // The three steps are independent: run them side by side and print each one's log as it ends.
+  const steps: Promise<StepResult>[] = [];
+  if (!partial) steps.push(staticChecks());
+  steps.push(unitTests(positionals, values.filter));
+  if (!partial && !values.quick) steps.push(notebooks());
+  const report = (r: StepResult) => {
+    console.log(`\n=== ${r.title}: ${r.passed} passed, ${r.failed} failed`);
+    if (r.log.trim() !== "") console.log(r.log.trimEnd());
+    return r;
+  };
+  const results = await Promise.all(steps.map((step) => step.then(report)));
+  const passed = results.reduce((sum, r) => sum + r.passed, 0);
+  const failed = results.reduce((sum, r) => sum + r.failed, 0);
   console.log(`\ntook ${((performance.now() - started) / 1000).toFixed(1)} s`);
   console.log(`${passed} passed, ${failed} failed`);
   Deno.exit(failed === 0 ? 0 : 1);
