@@ -83,14 +83,11 @@ async function extractNotebookCode(): Promise<string[]> {
     const nb = JSON.parse(
       await Deno.readTextFile(`${ROOT}notebooks/${entry.name}`),
     );
-    const parts =
-      (nb.cells as { cell_type: string; source: string | string[] }[])
-        .filter((c) => c.cell_type === "code")
-        .map((c, i) =>
-          `// --- cell ${i + 1}\n${
-            Array.isArray(c.source) ? c.source.join("") : c.source
-          }`
-        );
+    const parts = (nb.cells as { cell_type: string; source: string | string[] }[])
+      .filter((c) => c.cell_type === "code")
+      .map((c, i) =>
+        `// --- cell ${i + 1}\n${Array.isArray(c.source) ? c.source.join("") : c.source}`
+      );
     const file = `${dir}/${entry.name.replace(/\.ipynb$/, "")}.ts`;
     await Deno.writeTextFile(
       file,
@@ -192,8 +189,7 @@ async function unitTests(
   const cases = [
     ...xml.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g),
   ];
-  let failed =
-    cases.filter((m) => /<failure\b|<error\b/.test(m[2] ?? "")).length;
+  let failed = cases.filter((m) => /<failure\b|<error\b/.test(m[2] ?? "")).length;
   const passed = cases.length - failed;
   if (code !== 0 && failed === 0) failed = 1; // e.g. a file that failed to load, or leaked resources
   return { title, passed, failed, log: output };
@@ -204,17 +200,13 @@ async function unitTests(
  * `metadata.hubwatch.runAfter` names (the analyze notebook reads what the send notebook sent).
  */
 export async function notebookOrder(dir: string): Promise<string[]> {
-  const names = (await listFiles(dir, ".ipynb")).map((f) =>
-    f.slice(dir.length + 1)
-  ).sort();
+  const names = (await listFiles(dir, ".ipynb")).map((f) => f.slice(dir.length + 1)).sort();
   const after = new Map<string, string[]>();
   for (const name of names) {
     const nb = JSON.parse(await Deno.readTextFile(`${dir}/${name}`));
     after.set(
       name,
-      (nb.metadata?.hubwatch?.runAfter ?? []).filter((n: string) =>
-        names.includes(n)
-      ),
+      (nb.metadata?.hubwatch?.runAfter ?? []).filter((n: string) => names.includes(n)),
     );
   }
   const ordered: string[] = [];
@@ -237,9 +229,7 @@ export async function notebookOrder(dir: string): Promise<string[]> {
 
 async function notebooks(): Promise<StepResult> {
   const title = "notebooks (tools/nbrun.py)";
-  const files = (await notebookOrder(`${ROOT}notebooks`)).map((name) =>
-    `notebooks/${name}`
-  );
+  const files = (await notebookOrder(`${ROOT}notebooks`)).map((name) => `notebooks/${name}`);
   if (files.length === 0) return { title, passed: 0, failed: 0, log: "" };
   const { output } = await run("/usr/bin/python3", [
     `${ROOT}tools/nbrun.py`,
