@@ -13,8 +13,7 @@ export const BOUNDARY_FACTORS: readonly number[] = data.boundary_factors.values;
  * Generalized-ESD critical values for alpha = f32(0.05), already f32-rounded (§6.4).
  * Entry j holds lambda(m) with m = 17999 − j. 18 000 entries.
  */
-export const ESD_CRITICAL_TABLE: readonly number[] =
-  data.esd_critical_table.values;
+export const ESD_CRITICAL_TABLE: readonly number[] = data.esd_critical_table.values;
 
 /** MacKinnon ADF p-value coefficients for one regression kind (§9.2). */
 export interface MacKinnonCoefficients {
@@ -44,8 +43,7 @@ export const KPSS_PVALUE_TABLE: Readonly<
 > = data.kpss_pvalue_table;
 
 /** Default window per granularity (suggestedWindow = this + 1 when period = 0, §11.1). */
-export const DEFAULT_GRAN_WINDOW: Readonly<Record<Granularity, number>> =
-  data.default_gran_window;
+export const DEFAULT_GRAN_WINDOW: Readonly<Record<Granularity, number>> = data.default_gran_window;
 
 /** Same-phase weighted-average weights of auto imputation stage B (§3.4). */
 export const IMPUTE_WEIGHTED_AVERAGE_WEIGHTS: readonly number[] =
@@ -74,8 +72,7 @@ export function simpleDetectorCandidates(
   granularity: Granularity,
   ci = 1,
 ): number[] {
-  const list: readonly string[] =
-    data.simple_detector_candidates[granularity] ?? [];
+  const list: readonly string[] = data.simple_detector_candidates[granularity] ?? [];
   return list.map((e) => evalPeriodExpr(e, ci));
 }
 
@@ -86,8 +83,7 @@ export function simpleDetectorStandardPeriod(
   granularity: Granularity,
   ci = 1,
 ): number | undefined {
-  const table: Readonly<Record<string, string>> =
-    data.simple_detector_standard_period;
+  const table: Readonly<Record<string, string>> = data.simple_detector_standard_period;
   const expr = table[granularity];
   return expr === undefined ? undefined : evalPeriodExpr(expr, ci);
 }
