@@ -140,7 +140,9 @@ async function staticChecks(): Promise<StepResult> {
     ...(await extractNotebookCode()),
   ];
   const results = [
-    await check("format check (deno fmt --check)", ["fmt", "--check"]),
+    // Notebooks are formatted with `deno fmt` too, but Deno 2.9.6's uncached `fmt --check` reports
+    // formatted .ipynb files as unformatted (with an empty diff), so the check leaves them out.
+    await check("format check (deno fmt --check)", ["fmt", "--check", "--ignore=notebooks/"]),
     await check("lint (deno lint)", ["lint"]),
     await check("type check (lib, cli, bench, tools, test, notebook cells)", [
       "check",
