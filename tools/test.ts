@@ -142,7 +142,12 @@ async function staticChecks(): Promise<StepResult> {
   const results = [
     // Notebooks are formatted with `deno fmt` too, but Deno 2.9.6's uncached `fmt --check` reports
     // formatted .ipynb files as unformatted (with an empty diff), so the check leaves them out.
-    await check("format check (deno fmt --check)", ["fmt", "--check", "--ignore=notebooks/"]),
+    await check("format check (deno fmt --check)", [
+      "fmt",
+      "--check",
+      // --ignore replaces the configuration's fmt.exclude, so it repeats it.
+      "--ignore=notebooks/,build/,data/,node_modules/,tools/node_modules/,test/**/testdata/",
+    ]),
     await check("lint (deno lint)", ["lint"]),
     await check("type check (lib, cli, bench, tools, test, notebook cells)", [
       "check",
