@@ -10,20 +10,10 @@
 import { parseArgs } from "node:util";
 import { detectDetails, detectEntireSeries, detectLastPoint } from "../lib/detect/mod.ts";
 import { parseDetectRequest } from "../lib/detect/parse.ts";
+import { seededRandom as rng } from "../lib/source/seeded_random.ts";
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function series(values: number[], stepMs: number) {
   const t0 = Date.UTC(2024, 0, 1);

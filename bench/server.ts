@@ -13,20 +13,10 @@
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { type ApiVersion, detectLastPoint } from "../lib/detect/mod.ts";
+import { seededRandom as rng } from "../lib/source/seeded_random.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const HOUR = 3_600_000;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The tutorial's request: a week of hourly average likes plus the current hour. */
 function requestBody(seed: number, points: number): string {

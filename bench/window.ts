@@ -13,20 +13,10 @@ import pl from "nodejs-polars";
 import { parseArgs } from "node:util";
 import { aggregateWindows, WindowAggregator } from "@/window";
 import { HistoryTable } from "@/store";
+import { seededRandom as mulberry32 } from "../lib/source/seeded_random.ts";
 
 const TARGET_EVENTS_PER_SECOND = 5_000_000;
 const H = 3_600_000;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function frameOf(times: Float64Array, values: Float64Array): pl.DataFrame {
   return pl.DataFrame([

@@ -15,3 +15,4 @@ export * from "./synthetic_source.ts";
 export * from "./replay_source.ts";
 export * from "./nab.ts";
 export * from "./x_stream_source.ts";
+export { seededRandom } from "./seeded_random.ts";

@@ -1,15 +1,5 @@
-/** Seeded mulberry32 generator for reproducible test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/** Seeded random numbers and series helpers for reproducible detector tests. */
+export { seededRandom as rng } from "../../lib/source/seeded_random.ts";
 /** A point list on a granularity grid starting 2024-01-01, with the given values. */
 export function gridSeries(
   values: number[],

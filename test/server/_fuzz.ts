@@ -1,20 +1,10 @@
+import { seededRandom } from "../../lib/source/seeded_random.ts";
+export { seededRandom };
 /**
  * A seeded generator of invalid requests for the detector app: malformed JSON, wrong types,
  * NaN strings, 1e308, deep nesting, empty bodies, wrong paths, methods and content types.
  * Every request it makes must be refused with a 4xx; none is valid by construction.
  */
-
-/** Mulberry32: a small seeded PRNG with uniform output in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One generated request, before it becomes a `Request`. */
 export interface FuzzCase {
