@@ -17,3 +17,38 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+/**
+ * Reads a numeric flag: `undefined` when absent, otherwise a number that passes `ok`, or a
+ * {@linkcode UsageError} naming the flag, the rule and the value.
+ */
+export function numberFlag(
+  flag: string,
+  value: string | undefined,
+  ok: (n: number) => boolean,
+  rule: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !ok(n)) {
+    throw new UsageError(`${flag} must be ${rule}: current value is ${value}`);
+  }
+  return n;
+}
+
+/** Reads an integer flag in `[min, max]` (digits only); `undefined` when absent. */
+export function integerFlag(
+  flag: string,
+  value: string | undefined,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw new UsageError(
+      `${flag} must be an integer from ${min} to ${max}: current value is ${value}`,
+    );
+  }
+  return n;
+}

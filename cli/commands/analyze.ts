@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { type Command, UsageError } from "../command.ts";
+import { type Command, numberFlag, UsageError } from "../command.ts";
 import { loadConfig } from "@/config";
 import { AnomalyDetectorClient } from "@/client";
 import type { ApiVersion } from "@/detect";
@@ -69,20 +69,6 @@ Examples:
   ./run analyze
   ./run analyze --end-time 2026-01-31T21:00:00Z --detect-only
   ./run analyze --every 1h --webhook http://127.0.0.1:8080/alerts`;
-
-function parseNumber(
-  flag: string,
-  value: string | undefined,
-  ok: (n: number) => boolean,
-  rule: string,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === "" || !ok(n)) {
-    throw new UsageError(`${flag} must be ${rule}: current value is ${value}`);
-  }
-  return n;
-}
 
 /** `1h`, `60m`, `3600s` → ms. */
 export function parseDuration(flag: string, value: string): number {
@@ -198,25 +184,25 @@ export const analyzeCommand: Command = {
         );
       }
     }
-    const idleSeconds = parseNumber(
+    const idleSeconds = numberFlag(
       "--idle-timeout",
       values["idle-timeout"],
       (n) => Number.isFinite(n) && n > 0,
       "a positive number of seconds",
     )!;
-    const lastPointWindow = parseNumber(
+    const lastPointWindow = numberFlag(
       "--window",
       values.window,
       (n) => Number.isInteger(n) && n >= 1,
       "a positive integer",
     );
-    const sensitivity = parseNumber(
+    const sensitivity = numberFlag(
       "--sensitivity",
       values.sensitivity,
       (n) => n >= 0 && n <= 99,
       "a number from 0 to 99",
     );
-    const maxAnomalyRatio = parseNumber(
+    const maxAnomalyRatio = numberFlag(
       "--max-anomaly-ratio",
       values["max-anomaly-ratio"],
       (n) => n > 0 && n <= 0.5,
@@ -226,7 +212,7 @@ export const analyzeCommand: Command = {
     if (apiVersion !== "v1.0" && apiVersion !== "v1.1") {
       throw new UsageError(`--api-version must be v1.0 or v1.1: current value is ${apiVersion}`);
     }
-    const emulatorPort = parseNumber(
+    const emulatorPort = numberFlag(
       "--emulator-port",
       values["emulator-port"],
       (n) => Number.isInteger(n) && n > 0 && n < 65536,

@@ -5,7 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type Command, UsageError } from "../command.ts";
+import { type Command, numberFlag, UsageError } from "../command.ts";
 import { loadConfig } from "@/config";
 import { AnomalyDetectorClient } from "@/client";
 import { type DemoStage, describeLast, type IncidentMatch, runDemo } from "@/pipeline";
@@ -39,20 +39,6 @@ instead of the in-process engine.
 
 Example:
   ./run demo`;
-
-function parseNumber(
-  flag: string,
-  value: string | undefined,
-  ok: (n: number) => boolean,
-  rule: string,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === "" || !ok(n)) {
-    throw new UsageError(`${flag} must be ${rule}: current value is ${value}`);
-  }
-  return n;
-}
 
 function matchLine(name: string, m: IncidentMatch): string {
   return `${name}: found ${m.found} of ${m.incidents} incidents (recall ${
@@ -118,26 +104,26 @@ export const demoCommand: Command = {
     } catch (error) {
       throw new UsageError((error as Error).message, { cause: error });
     }
-    const seed = parseNumber("--seed", values.seed, Number.isSafeInteger, "an integer");
-    const days = parseNumber(
+    const seed = numberFlag("--seed", values.seed, Number.isSafeInteger, "an integer");
+    const days = numberFlag(
       "--days",
       values.days,
       (n) => n > 0 && n <= 366,
       "a number in (0, 366]",
     );
-    const sensitivity = parseNumber(
+    const sensitivity = numberFlag(
       "--sensitivity",
       values.sensitivity,
       (n) => n >= 0 && n <= 99,
       "a number from 0 to 99",
     );
-    const window = parseNumber(
+    const window = numberFlag(
       "--window",
       values.window,
       (n) => Number.isInteger(n) && n >= 13,
       "an integer >= 13",
     );
-    const tolerance = parseNumber(
+    const tolerance = numberFlag(
       "--tolerance",
       values.tolerance,
       (n) => Number.isFinite(n) && n >= 0,

@@ -8,7 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { type Command, UsageError } from "../command.ts";
+import { type Command, integerFlag, UsageError } from "../command.ts";
 import {
   defaultNabDataDir,
   evaluateNab,
@@ -49,15 +49,6 @@ Options:
 Examples:
   ./run eval nab
   ./run eval nab --api-version v1.0 --sensitivity 80 --out build/eval/v10-s80`;
-
-function integer(flag: string, value: string | undefined, min: number, max: number) {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) {
-    throw new UsageError(`${flag} must be an integer in ${min}..${max}: current value is ${value}`);
-  }
-  return n;
-}
 
 function fixed(n: number, digits: number, width: number): string {
   return n.toFixed(digits).padStart(width);
@@ -165,10 +156,10 @@ export const evalCommand: Command = {
       throw new UsageError(`--probation must be nab or 15%: current value is ${probation}`);
     }
     const options: EvaluateNabOptions = {
-      windowHours: integer("--window", values.window, 12, 100_000) ?? 72,
+      windowHours: integerFlag("--window", values.window, 12, 100_000) ?? 72,
       apiVersion,
-      sensitivities: [integer("--sensitivity", values.sensitivity, 0, 100) ?? 95],
-      workers: integer("--workers", values.workers, 0, 256) ??
+      sensitivities: [integerFlag("--sensitivity", values.sensitivity, 0, 100) ?? 95],
+      workers: integerFlag("--workers", values.workers, 0, 256) ??
         Math.max(1, navigator.hardwareConcurrency ?? 1),
       flagAt,
       probationMaxRows: probation === "nab" ? 750 : Infinity,

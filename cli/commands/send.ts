@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { type Command, UsageError } from "../command.ts";
+import { type Command, numberFlag, UsageError } from "../command.ts";
 import { loadConfig } from "@/config";
 import { EventSink } from "@/hub";
 import { eventSinkTarget, send, type SendProgress, type SendTarget } from "@/pipeline";
@@ -79,20 +79,6 @@ Examples:
 
 const SOURCES = ["x", "x-stream", "replay", "synthetic", "nab"] as const;
 type SourceName = typeof SOURCES[number];
-
-function number(
-  flag: string,
-  value: string | undefined,
-  rule: (n: number) => boolean,
-  text: string,
-) {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === "" || !rule(n)) {
-    throw new UsageError(`${flag} must be ${text}: current value is ${value}`);
-  }
-  return n;
-}
 
 const positiveInteger = (n: number) => Number.isInteger(n) && n > 0;
 const nonNegative = (n: number) => Number.isFinite(n) && n >= 0;
@@ -192,28 +178,28 @@ export const sendCommand: Command = {
         `--source must be one of ${SOURCES.join(", ")}: current value is ${values.source}`,
       );
     }
-    const pollSeconds = number(
+    const pollSeconds = numberFlag(
       "--poll-interval",
       values["poll-interval"],
       nonNegative,
       "a number >= 0",
     );
-    const rounds = number("--rounds", values.rounds, positiveInteger, "a positive integer");
-    const seed = number("--seed", values.seed, Number.isInteger, "an integer");
-    const days = number("--days", values.days, positive, "a positive number");
-    const postsPerDay = number(
+    const rounds = numberFlag("--rounds", values.rounds, positiveInteger, "a positive integer");
+    const seed = numberFlag("--seed", values.seed, Number.isInteger, "an integer");
+    const days = numberFlag("--days", values.days, positive, "a positive number");
+    const postsPerDay = numberFlag(
       "--posts-per-day",
       values["posts-per-day"],
       positive,
       "a positive number",
     );
-    const maxEvents = number(
+    const maxEvents = numberFlag(
       "--max-events",
       values["max-events"],
       positiveInteger,
       "a positive integer",
     );
-    const emulatorPort = number(
+    const emulatorPort = numberFlag(
       "--emulator-port",
       values["emulator-port"],
       (n) => Number.isInteger(n) && n > 0 && n < 65536,
@@ -221,7 +207,7 @@ export const sendCommand: Command = {
     )!;
     const speed = values.speed === "max"
       ? "max"
-      : number("--speed", values.speed, positive, "max or a positive number")!;
+      : numberFlag("--speed", values.speed, positive, "max or a positive number")!;
     const nabMode = values["nab-mode"];
     if (nabMode !== "row" && nabMode !== "expand") {
       throw new UsageError(`--nab-mode must be row or expand: current value is ${nabMode}`);

@@ -4,7 +4,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type Command, UsageError } from "../command.ts";
+import { type Command, integerFlag, UsageError } from "../command.ts";
 import { ConfigError, loadConfig } from "@/config";
 import {
   createDetectorApp,
@@ -37,16 +37,6 @@ Examples:
   ./run serve --port 0 --key local-dev-key
   curl -s -H 'content-type: application/json' -d @request.json \\
     http://127.0.0.1:5000/anomalydetector/v1.0/timeseries/last/detect`;
-
-function integer(flag: string, value: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) {
-    throw new UsageError(
-      `${flag} must be an integer from ${min} to ${max}: current value is ${value}`,
-    );
-  }
-  return n;
-}
 
 function logLine(entry: DetectorLogEntry): string {
   const parts = [
@@ -83,14 +73,15 @@ export const serveCommand: Command = {
     } catch (cause) {
       throw new UsageError((cause as Error).message, { cause });
     }
-    const port = integer("--port", values.port, 0, 65535);
-    const maxBodyBytes = integer(
+    // Every flag here has a default, so integerFlag() always has a value to check.
+    const port = integerFlag("--port", values.port, 0, 65535)!;
+    const maxBodyBytes = integerFlag(
       "--max-body-bytes",
       values["max-body-bytes"],
       0,
       Number.MAX_SAFE_INTEGER,
-    );
-    const workers = integer("--workers", values.workers, 0, 256);
+    )!;
+    const workers = integerFlag("--workers", values.workers, 0, 256)!;
     if (values.key.some((k) => k.trim() === "")) {
       throw new UsageError("--key must not be empty");
     }

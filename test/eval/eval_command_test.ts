@@ -78,7 +78,7 @@ Deno.test("eval rejects a benchmark other than nab", async () => {
 Deno.test("eval nab rejects a sensitivity above 100", async () => {
   await assert.rejects(
     () => evalCommand.run(["nab", "--sensitivity", "101"]),
-    new UsageError("--sensitivity must be an integer in 0..100: current value is 101"),
+    new UsageError("--sensitivity must be an integer from 0 to 100: current value is 101"),
   );
 });
 
