@@ -118,6 +118,41 @@ interface Child {
   process: Deno.ChildProcess;
   stdin: WritableStreamDefaultWriter<Uint8Array>;
   lines: AsyncIterator<string>;
+  /** The read of the next line, once asked for and not yet taken. */
+  pending?: Promise<IteratorResult<string>>;
+}
+
+/** The child's next line, without taking it (a later `take` gets the same line). */
+function peek(child: Child): Promise<IteratorResult<string>> {
+  child.pending ??= child.lines.next();
+  return child.pending;
+}
+
+/** Takes the child's next line. */
+async function take(child: Child): Promise<IteratorResult<string>> {
+  const result = await peek(child);
+  child.pending = undefined;
+  return result;
+}
+
+/**
+ * Reads both consumers' reports until their latest ones hold two partitions each and all four
+ * together (a consumer may briefly still report a partition the other has just taken over).
+ */
+async function untilSplit(a: Child, b: Child): Promise<[string[], string[]]> {
+  const children = [a, b];
+  const latest: [string[], string[]] = [[], []];
+  const split = () =>
+    latest[0].length === 2 && latest[1].length === 2 &&
+    new Set([...latest[0], ...latest[1]]).size === 4;
+  while (!split()) {
+    const index = await Promise.race(children.map((child, i) => peek(child).then(() => i)));
+    const { value, done } = await take(children[index]);
+    if (done) throw new Error(`consumer ${index === 0 ? "a" : "b"} exited before the split`);
+    const report = JSON.parse(value);
+    if (report.partitions !== undefined) latest[index] = report.partitions;
+  }
+  return latest;
 }
 
 function startConsumer(connectionString: string, storeDir: string): Child {
@@ -148,7 +183,7 @@ function lineSplitter(): TransformStream<string, string> {
 /** Reads the child's reports until one lists `count` partitions; returns that list. */
 async function untilPartitions(child: Child, count: number): Promise<string[]> {
   for (;;) {
-    const { value, done } = await child.lines.next();
+    const { value, done } = await take(child);
     if (done) throw new Error(`consumer exited before it read ${count} partitions`);
     const report = JSON.parse(value);
     if (report.partitions?.length === count) return report.partitions;
@@ -158,7 +193,7 @@ async function untilPartitions(child: Child, count: number): Promise<string[]> {
 async function stopConsumer(child: Child): Promise<void> {
   await child.stdin.close();
   for (;;) {
-    const { done } = await child.lines.next();
+    const { done } = await take(child);
     if (done) break;
   }
   const status = await child.process.status;
@@ -173,7 +208,7 @@ Deno.test("two consumer processes sharing a FileCheckpointStore split 4 partitio
       try {
         assert.deepEqual(await untilPartitions(a, 4), ["0", "1", "2", "3"]);
         b = startConsumer(emulator.connectionString, dir);
-        const [ofA, ofB] = await Promise.all([untilPartitions(a, 2), untilPartitions(b, 2)]);
+        const [ofA, ofB] = await untilSplit(a, b);
         assert.deepEqual([...ofA, ...ofB].sort(), ["0", "1", "2", "3"]);
         await stopConsumer(b);
         b = undefined;
@@ -198,14 +233,14 @@ Deno.test("when a consumer process is killed, the survivor takes all 4 partition
       const a = startConsumer(emulator.connectionString, dir);
       const b = startConsumer(emulator.connectionString, dir);
       try {
-        const [ofA, ofB] = await Promise.all([untilPartitions(a, 2), untilPartitions(b, 2)]);
+        const [ofA, ofB] = await untilSplit(a, b);
         assert.deepEqual([...ofA, ...ofB].sort(), ["0", "1", "2", "3"]);
         b.process.kill("SIGKILL");
         assert.equal((await b.process.status).signal, "SIGKILL");
         assert.deepEqual(await untilPartitions(a, 4), ["0", "1", "2", "3"]);
       } finally {
         await b.stdin.close().catch(() => {});
-        while (!(await b.lines.next()).done) { /* drain */ }
+        while (!(await take(b)).done) { /* drain */ }
         await stopConsumer(a);
       }
     });
