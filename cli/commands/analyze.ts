@@ -4,7 +4,6 @@
  * `--every 1h`, the hourly job: detect at every window that closes.
  * @module
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { type Command, numberFlag, UsageError } from "../command.ts";
@@ -20,6 +19,7 @@ import {
   hubSource,
   runAnalyzeJob,
 } from "@/pipeline";
+import { type HubTarget, resolveHubTarget } from "../_hub_target.ts";
 
 const help = `Usage: ./run analyze [--every 1h] [--end-time ISO] [options]
 
@@ -80,23 +80,6 @@ export function parseDuration(flag: string, value: string): number {
   }
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2]]!;
   return Number(match[1]) * unit;
-}
-
-async function emulatorConnectionString(dataDir: string, port: number, hub: string) {
-  const keyFile = path.join(dataDir, "eventhubs", "emulator.key");
-  let key: string;
-  try {
-    key = (await readFile(keyFile, "utf8")).trim();
-  } catch (error) {
-    throw new Error(
-      `No Event Hubs to consume from: EVENTHUB_CONNECTION_STRING is not set and the local ` +
-        `emulator's key file "${keyFile}" is missing; start "./run emulator" or pass ` +
-        "--connection-string (or use --detect-only)",
-      { cause: error },
-    );
-  }
-  return `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=RootManageSharedAccessKey;` +
-    `SharedAccessKey=${key};EntityPath=${hub};UseDevelopmentEmulator=true`;
 }
 
 function printDetection(result: DetectHistoryResult, entire: boolean): void {
@@ -269,20 +252,18 @@ export const analyzeCommand: Command = {
       return result.last?.status === "failed" || result.entire?.status === "failed" ? 1 : 0;
     }
 
-    const hubName = values.hub ?? config.eventHubName;
-    let connectionString = values["connection-string"] ??
-      config.eventHub?.connectionString.reveal();
-    let hasEntityPath = values["connection-string"]
-      ? /(^|;)\s*EntityPath=/i.test(values["connection-string"])
-      : config.eventHub?.entityPath !== undefined;
-    if (connectionString === undefined) {
-      try {
-        connectionString = await emulatorConnectionString(config.dataDir, emulatorPort, hubName);
-      } catch (error) {
-        console.error(`hubwatch analyze: ${(error as Error).message}`);
-        return 1;
-      }
-      hasEntityPath = true;
+    let target: HubTarget;
+    try {
+      target = await resolveHubTarget(config, {
+        connectionString: values["connection-string"],
+        hub: values.hub,
+        emulatorPort,
+        purpose: "consume from",
+        hint: "(or use --detect-only)",
+      });
+    } catch (error) {
+      console.error(`hubwatch analyze: ${(error as Error).message}`);
+      return 1;
     }
     const controller = new AbortController();
     let interrupted = false;
@@ -306,8 +287,8 @@ export const analyzeCommand: Command = {
       result = await runAnalyzeJob({
         ...settings,
         source: hubSource({
-          connectionString,
-          eventHubName: hasEntityPath ? undefined : hubName,
+          connectionString: target.connectionString,
+          eventHubName: target.eventHubName,
           consumerGroup: values["consumer-group"] ?? config.eventHubConsumerGroup,
           startFrom,
         }),

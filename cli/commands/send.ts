@@ -3,7 +3,6 @@
  * Hubs as the tutorial's `{"timestamp", "favorite"}` events.
  * @module
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { type Command, numberFlag, UsageError } from "../command.ts";
@@ -27,6 +26,7 @@ import {
   type XSourceEvent,
   XStreamSource,
 } from "@/source";
+import { type HubTarget, resolveHubTarget } from "../_hub_target.ts";
 
 const help = `Usage: ./run send [--source x|x-stream|replay|synthetic|nab] [options]
 
@@ -113,22 +113,6 @@ function describeEvent(event: XSourceEvent): string | undefined {
     default:
       return undefined;
   }
-}
-
-async function emulatorConnectionString(dataDir: string, port: number, hub: string) {
-  const keyFile = path.join(dataDir, "eventhubs", "emulator.key");
-  let key: string;
-  try {
-    key = (await readFile(keyFile, "utf8")).trim();
-  } catch (error) {
-    throw new Error(
-      `No Event Hubs to send to: EVENTHUB_CONNECTION_STRING is not set and the local emulator's ` +
-        `key file "${keyFile}" is missing; start "./run emulator" or pass --connection-string`,
-      { cause: error },
-    );
-  }
-  return `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=RootManageSharedAccessKey;` +
-    `SharedAccessKey=${key};EntityPath=${hub};UseDevelopmentEmulator=true`;
 }
 
 export const sendCommand: Command = {
@@ -338,28 +322,25 @@ export const sendCommand: Command = {
       };
       destination = "nowhere (dry run)";
     } else {
-      const hubName = values.hub ?? config.eventHubName;
-      let connectionString = values["connection-string"] ??
-        config.eventHub?.connectionString.reveal();
-      let hasEntityPath = values["connection-string"]
-        ? /(^|;)\s*EntityPath=/i.test(values["connection-string"])
-        : config.eventHub?.entityPath !== undefined;
-      if (connectionString === undefined) {
-        try {
-          connectionString = await emulatorConnectionString(config.dataDir, emulatorPort, hubName);
-        } catch (error) {
-          console.error(`hubwatch send: ${(error as Error).message}`);
-          return 1;
-        }
-        hasEntityPath = true;
+      let hub: HubTarget;
+      try {
+        hub = await resolveHubTarget(config, {
+          connectionString: values["connection-string"],
+          hub: values.hub,
+          emulatorPort,
+          purpose: "send to",
+        });
+      } catch (error) {
+        console.error(`hubwatch send: ${(error as Error).message}`);
+        return 1;
       }
-      const sink = new EventSink(connectionString, {
-        eventHubName: hasEntityPath ? undefined : hubName,
+      const sink = new EventSink(hub.connectionString, {
+        eventHubName: hub.eventHubName,
         onSendError: (error, events) =>
           stderr(`could not send ${events.length} events: ${error.message}`),
       });
       target = eventSinkTarget(sink, { abortSignal: signal });
-      destination = `event hub "${hubName}"`;
+      destination = `event hub "${hub.hubName}"`;
     }
 
     const tty = !values.quiet && !values.verbose && Deno.stderr.isTerminal();
