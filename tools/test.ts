@@ -1,7 +1,8 @@
 /**
  * `./run test`: format check, lint, type check (including the code cells of every notebook),
  * unit and integration tests, and the execution of every notebook. Ends with one plain line
- * `N passed, N failed` (N counts tests, notebooks and the three static checks).
+ * `N passed, N failed` (N counts tests, the runnable JSDoc examples of lib/, notebooks and the
+ * three static checks).
  *
  * The three steps run side by side (each prints its log when it is over).
  * Flags: `--quick` skips notebooks; `--filter TEXT` runs only matching tests (and no notebooks);
@@ -182,7 +183,9 @@ async function unitTests(
     `--junit-path=${junit}`,
   ];
   if (filter) args.push("--filter", filter);
-  args.push(...(paths.length > 0 ? paths : ["test/"]));
+  // By default every test file, and every runnable JSDoc example in lib/ (`--doc`).
+  if (paths.length === 0) args.push("--doc", "test/", "lib/");
+  else args.push(...paths);
   const { code, output } = await run(DENO, args, {
     capture: true,
     timeoutInMs: 20 * 60_000,

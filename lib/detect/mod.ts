@@ -6,12 +6,14 @@
  * @example
  * ```ts
  * import { detectLastPoint } from "./mod.ts";
+ * import assert from "node:assert/strict";
  * const series = Array.from({ length: 30 }, (_, i) => ({
  *   timestamp: new Date(Date.UTC(2024, 0, 1 + i)).toISOString(),
  *   value: 10 + (i % 7) + (i === 29 ? 40 : 0),
  * }));
  * const res = detectLastPoint({ series, granularity: "daily" }, { apiVersion: "v1.1" });
- * console.log(res.isAnomaly, res.expectedValue);
+ * assert.equal(res.isAnomaly, true);
+ * assert.equal(res.isPositiveAnomaly, true);
  * ```
  * @module
  */

@@ -210,8 +210,9 @@ export function spectrumDetector(v: NumericArray): number {
  * @example
  * ```ts
  * import { detectPeriod } from "./period.ts";
+ * import assert from "node:assert/strict";
  * const weekly = Array.from({ length: 60 }, (_, i) => 10 + 3 * Math.sin((2 * Math.PI * i) / 7));
- * console.log(detectPeriod(weekly, "daily")); // 7
+ * assert.equal(detectPeriod(weekly, "daily"), 7);
  * ```
  */
 export function detectPeriod(

@@ -39,9 +39,11 @@ export interface SeasonalModelOptions {
  * @example
  * ```ts
  * import { seasonalModel } from "./seasonal.ts";
+ * import assert from "node:assert/strict";
  * const x = [10, 12, 14, 11, 10, 13, 15, 11, 11, 13, 14, 12, 10, 30, 15, 11, 11, 13, 14, 12];
  * const { results, modelId } = seasonalModel(x, 4, 0.25, "entire");
- * console.log(modelId, results.isAnomaly[13]); // 10 true
+ * assert.equal(modelId, 10);
+ * assert.equal(results.isAnomaly[13], true);
  * ```
  */
 export function seasonalModel(

@@ -44,9 +44,10 @@ export interface EventMetricsOptions {
  * @example
  * ```ts
  * import { eventMetrics } from "./event_metrics.ts";
+ * import assert from "node:assert/strict";
  * const windows = [{ startMs: 100, endMs: 200 }, { startMs: 500, endMs: 600 }];
  * const m = eventMetrics([150, 180, 300], windows);
- * console.log(m.found, m.falseAlarms, m.precision, m.recall); // 1 1 0.5 0.5
+ * assert.deepEqual([m.found, m.falseAlarms, m.precision, m.recall], [1, 1, 0.5, 0.5]);
  * ```
  */
 export function eventMetrics(

@@ -31,7 +31,7 @@
  * ```ts ignore
  * import { defaultNabDataDir, evaluateNab } from "@/eval";
  * const { runs } = await evaluateNab(defaultNabDataDir(), { files: ["Twitter_volume_AAPL.csv"] });
- * console.log(runs[0].total.events.f1, runs[0].total.nabNormalized);
+ * const { f1 } = runs[0].total.events; // event-level F1 of the tutorial's parameters
  * ```
  * @module
  */

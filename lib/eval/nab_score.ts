@@ -136,13 +136,14 @@ export interface NabScore {
  * @example
  * ```ts
  * import { nabScore } from "./nab_score.ts";
+ * import assert from "node:assert/strict";
  * // 100 one-minute rows, one window over rows 40..59, no probation.
  * const rows = Array.from({ length: 100 }, (_, i) => i * 60_000);
  * const window = { startMs: 40 * 60_000, endMs: 59 * 60_000 };
  * const early = nabScore(rows, [40], [window], { probationFraction: 0 });
  * const late = nabScore(rows, [59, 90], [window], { probationFraction: 0 });
- * console.log(early.normalized); // 100: found at the window's first row
- * console.log(late.truePositives, late.falsePositives, late.normalized.toFixed(1));
+ * assert.equal(early.normalized, 100); // found at the window's first row
+ * assert.deepEqual([late.truePositives, late.falsePositives, late.normalized.toFixed(1)], [1, 1, "50.8"]);
  * ```
  */
 export function nabScore(

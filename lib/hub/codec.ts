@@ -67,8 +67,9 @@ export function validateTweetEvent(value: unknown): TweetEvent {
  * @example
  * ```ts
  * import { encodeTweetEvent } from "./codec.ts";
+ * import assert from "node:assert/strict";
  * const bytes = encodeTweetEvent({ timestamp: "2019-12-31T19:26:16.000Z", favorite: 3 });
- * console.log(new TextDecoder().decode(bytes)); // {"timestamp":"2019-12-31T19:26:16.000Z","favorite":3}
+ * assert.equal(new TextDecoder().decode(bytes), '{"timestamp":"2019-12-31T19:26:16.000Z","favorite":3}');
  * ```
  */
 export function encodeTweetEvent(event: TweetEvent): Uint8Array {

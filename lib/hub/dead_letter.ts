@@ -79,6 +79,7 @@ export interface DeadLetterFileOptions {
  * @example
  * ```ts
  * import { DeadLetterFile, readDeadLetterFile } from "./dead_letter.ts";
+ * import assert from "node:assert/strict";
  * const path = await Deno.makeTempFile({ suffix: ".jsonl" });
  * const file = new DeadLetterFile(path);
  * await file.write([{
@@ -86,7 +87,8 @@ export interface DeadLetterFileOptions {
  *   reason: "not JSON", body: "{oops", bodyEncoding: "utf8",
  * }]);
  * await file.close();
- * console.log(file.count, (await readDeadLetterFile(path)).length); // 1 1
+ * assert.equal(file.count, 1);
+ * assert.equal((await readDeadLetterFile(path)).length, 1);
  * await Deno.remove(path);
  * ```
  */

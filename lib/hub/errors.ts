@@ -110,12 +110,14 @@ const SYSTEM_CODES = new Set([
  * @example
  * ```ts
  * import { toHubError } from "./errors.ts";
+ * import assert from "node:assert/strict";
  * const sdkError = Object.assign(new Error("no such hub"), {
  *   code: "MessagingEntityNotFoundError",
  *   retryable: false,
  * });
  * const error = toHubError(sdkError, "read hub properties");
- * console.log(error.code, error.retryable); // EntityNotFound false
+ * assert.equal(error.code, "EntityNotFound");
+ * assert.equal(error.retryable, false);
  * ```
  */
 export function toHubError(error: unknown, action: string): HubError {

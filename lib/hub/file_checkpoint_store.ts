@@ -41,6 +41,7 @@ interface StoredOwnership extends PartitionOwnership {
  * @example
  * ```ts
  * import { FileCheckpointStore } from "./file_checkpoint_store.ts";
+ * import assert from "node:assert/strict";
  * const directory = await Deno.makeTempDir();
  * const store = new FileCheckpointStore(directory);
  * const [claimed] = await store.claimOwnership([{
@@ -48,7 +49,8 @@ interface StoredOwnership extends PartitionOwnership {
  *   partitionId: "0", ownerId: "consumer-a",
  * }]);
  * const stale = await store.claimOwnership([{ ...claimed, ownerId: "b", etag: "0:old" }]);
- * console.log(claimed.ownerId, stale.length); // consumer-a 0
+ * assert.equal(claimed.ownerId, "consumer-a");
+ * assert.equal(stale.length, 0);
  * await Deno.remove(directory, { recursive: true });
  * ```
  */

@@ -242,8 +242,9 @@ const FATAL_CODES = new Set(["EntityNotFound", "Unauthorized", "InvalidArgument"
  *   checkpointStore: new FileCheckpointStore("data/checkpoints"),
  *   decode: decodeTweetEvent,
  * });
+ * let likes = 0;
  * for await (const batch of stream) {
- *   for (const event of batch.events) console.log(event.body.favorite);
+ *   for (const event of batch.events) likes += event.body.favorite;
  * }
  * ```
  */

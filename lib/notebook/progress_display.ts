@@ -40,10 +40,10 @@ function escapeHtml(text: string): string {
  * @example
  * ```ts
  * import { ProgressDisplay } from "./progress_display.ts";
+ * import assert from "node:assert/strict";
  * const progress = new ProgressDisplay("sending", { unit: "events", now: () => 1500 });
  * progress.start = 0;
- * console.log(progress.text({ value: 20, total: 80 }));
- * // sending: 20 of 80 events (25%) · 1.5 s
+ * assert.equal(progress.text({ value: 20, total: 80 }), "sending: 20 of 80 events (25%) · 1.5 s");
  * ```
  */
 export class ProgressDisplay {

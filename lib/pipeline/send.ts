@@ -86,6 +86,7 @@ export function toTweetEvent(post: Post): TweetEvent {
  * ```ts
  * import { send } from "./send.ts";
  * import { SyntheticSource } from "../source/synthetic_source.ts";
+ * import assert from "node:assert/strict";
  * const events: unknown[] = [];
  * const target = {
  *   send: async (e: unknown) => { events.push(e); },
@@ -93,7 +94,7 @@ export function toTweetEvent(post: Post): TweetEvent {
  *   close: async () => {},
  * };
  * const summary = await send(new SyntheticSource({ days: 1 }), target);
- * console.log(summary.sent === events.length);
+ * assert.equal(summary.sent, events.length);
  * ```
  */
 export async function send(

@@ -155,8 +155,10 @@ function requirePositive(name: string, value: number): void {
  * @example
  * ```ts
  * import { SyntheticSource } from "./synthetic_source.ts";
+ * import assert from "node:assert/strict";
  * const source = new SyntheticSource({ days: 1, seed: 7 });
- * console.log(source.posts().length, source.groundTruth.incidents.length);
+ * assert.equal(source.posts().length, 1707);
+ * assert.equal(source.groundTruth.incidents.length, 5);
  * ```
  */
 export class SyntheticSource implements PostSource {

@@ -71,8 +71,9 @@ export function createBaseUrlPlugin(baseUrl: string): ITwitterApiClientPlugin {
  * @example Pointing the client at a local server
  * ```ts
  * import { createXClient } from "./x_client.ts";
+ * import assert from "node:assert/strict";
  * const client = createXClient("token", { baseUrl: "http://127.0.0.1:9/" });
- * console.log(typeof client.v2.search);
+ * assert.equal(typeof client.v2.search, "function");
  * ```
  */
 export function createXClient(bearerToken: string, options: CreateXClientOptions = {}): TwitterApi {

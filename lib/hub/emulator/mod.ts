@@ -38,6 +38,7 @@
  * ```ts
  * import { startEmulator } from "@/hub/emulator";
  * import { EventHubProducerClient } from "@azure/event-hubs";
+ * import assert from "node:assert/strict";
  *
  * // No dataDir: a temporary directory, removed by stop(). Port 0: a free port.
  * const emulator = await startEmulator({ port: 0 });
@@ -46,7 +47,7 @@
  *   partitionId: "0",
  * });
  * const partition = await producer.getPartitionProperties("0");
- * console.log(partition.lastEnqueuedSequenceNumber); // 0
+ * assert.equal(partition.lastEnqueuedSequenceNumber, 0);
  * await producer.close(); // close SDK clients before stopping the emulator
  * await emulator.stop();
  * ```
