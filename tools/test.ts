@@ -37,9 +37,7 @@ async function run(
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
-    // Four test files at a time: many tests wait on child processes (kernels, Chromium, emulators),
-    // so two (one per core, Deno's default) leave the machine idle much of the time.
-    env: { RUST_BACKTRACE: "0", NO_COLOR: "1", DENO_JOBS: "4" },
+    env: { RUST_BACKTRACE: "0", NO_COLOR: "1" },
   }).spawn();
   let timedOut = false;
   const timer = setTimeout(() => {
