@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
 /** The shape every `./run <command>` subcommand implements. */
 export interface Command {
   /** Subcommand name as typed after `./run cli` (and as its own task). */
@@ -51,4 +53,13 @@ export function integerFlag(
     );
   }
   return n;
+}
+
+/** `node:util` `parseArgs` whose parse errors (unknown flag, missing value) are {@linkcode UsageError}s. */
+export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
 }

@@ -5,8 +5,7 @@
  * @module
  */
 import path from "node:path";
-import { parseArgs } from "node:util";
-import { type Command, numberFlag, UsageError } from "../command.ts";
+import { type Command, numberFlag, parseFlags, UsageError } from "../command.ts";
 import { loadConfig } from "@/config";
 import { AnomalyDetectorClient } from "@/client";
 import type { ApiVersion } from "@/detect";
@@ -119,36 +118,31 @@ export const analyzeCommand: Command = {
   summary: "consume events into the history table, then detect anomalies (--every 1h: hourly job)",
   help,
   async run(args: string[]): Promise<number> {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          every: { type: "string" },
-          "detect-only": { type: "boolean", default: false },
-          "idle-timeout": { type: "string", default: "5" },
-          "end-time": { type: "string" },
-          window: { type: "string" },
-          sensitivity: { type: "string" },
-          "max-anomaly-ratio": { type: "string" },
-          "api-version": { type: "string", default: "v1.1" },
-          "no-entire": { type: "boolean", default: false },
-          webhook: { type: "string" },
-          "connection-string": { type: "string" },
-          "emulator-port": { type: "string", default: "5672" },
-          hub: { type: "string" },
-          "consumer-group": { type: "string" },
-          "start-from": { type: "string", default: "earliest" },
-          history: { type: "string" },
-          anomalies: { type: "string" },
-          quiet: { type: "boolean", default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message, { cause: error });
-    }
+    const { values } = parseFlags({
+      args,
+      options: {
+        every: { type: "string" },
+        "detect-only": { type: "boolean", default: false },
+        "idle-timeout": { type: "string", default: "5" },
+        "end-time": { type: "string" },
+        window: { type: "string" },
+        sensitivity: { type: "string" },
+        "max-anomaly-ratio": { type: "string" },
+        "api-version": { type: "string", default: "v1.1" },
+        "no-entire": { type: "boolean", default: false },
+        webhook: { type: "string" },
+        "connection-string": { type: "string" },
+        "emulator-port": { type: "string", default: "5672" },
+        hub: { type: "string" },
+        "consumer-group": { type: "string" },
+        "start-from": { type: "string", default: "earliest" },
+        history: { type: "string" },
+        anomalies: { type: "string" },
+        quiet: { type: "boolean", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
     const continuous = values.every !== undefined;
     if (continuous && parseDuration("--every", values.every!) !== 3_600_000) {
       throw new UsageError(

@@ -4,8 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { type Command, numberFlag, UsageError } from "../command.ts";
+import { type Command, numberFlag, parseFlags, UsageError } from "../command.ts";
 import { loadConfig } from "@/config";
 import { AnomalyDetectorClient } from "@/client";
 import { type DemoStage, describeLast, type IncidentMatch, runDemo } from "@/pipeline";
@@ -84,26 +83,21 @@ export const demoCommand: Command = {
   summary: "run the offline end-to-end demo (emulator → windows → detection → report)",
   help,
   async run(args: string[]): Promise<number> {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          out: { type: "string" },
-          report: { type: "string" },
-          seed: { type: "string" },
-          days: { type: "string" },
-          sensitivity: { type: "string" },
-          window: { type: "string" },
-          tolerance: { type: "string" },
-          quiet: { type: "boolean", default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message, { cause: error });
-    }
+    const { values } = parseFlags({
+      args,
+      options: {
+        out: { type: "string" },
+        report: { type: "string" },
+        seed: { type: "string" },
+        days: { type: "string" },
+        sensitivity: { type: "string" },
+        window: { type: "string" },
+        tolerance: { type: "string" },
+        quiet: { type: "boolean", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
     const seed = numberFlag("--seed", values.seed, Number.isSafeInteger, "an integer");
     const days = numberFlag(
       "--days",

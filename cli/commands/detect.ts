@@ -6,8 +6,7 @@
  * `--jsonl` streams lines `{"id","apiVersion","endpoint","request"}` and writes lines
  * `{"id","status","response"}` in input order.
  */
-import { parseArgs } from "node:util";
-import { type Command, UsageError } from "../command.ts";
+import { type Command, parseFlags, UsageError } from "../command.ts";
 import {
   AnomalyDetectorError,
   type ApiVersion,
@@ -146,19 +145,14 @@ export const detectCommand: Command = {
   summary: "run the anomaly detector on a request JSON from stdin (or JSONL with --jsonl)",
   help: HELP,
   async run(args: string[]): Promise<number> {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          "api-version": { type: "string", default: "v1.1" },
-          endpoint: { type: "string", default: "entire" },
-          jsonl: { type: "boolean", default: false },
-        },
-      }));
-    } catch (cause) {
-      throw new UsageError((cause as Error).message, { cause });
-    }
+    const { values } = parseFlags({
+      args,
+      options: {
+        "api-version": { type: "string", default: "v1.1" },
+        endpoint: { type: "string", default: "entire" },
+        jsonl: { type: "boolean", default: false },
+      },
+    });
     const apiVersion = values["api-version"];
     const endpoint = values.endpoint;
     if (!API_VERSIONS.includes(apiVersion)) {

@@ -5,8 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { parseArgs } from "node:util";
-import { type Command, UsageError } from "../command.ts";
+import { type Command, parseFlags, UsageError } from "../command.ts";
 import { type HubConfig, maskConnectionString, startEmulator } from "@/hub/emulator";
 
 const help = `Usage: ./run emulator [options]
@@ -68,28 +67,23 @@ export const emulatorCommand: Command = {
   summary: "serve a durable local Event Hubs for the @azure/event-hubs SDK",
   help,
   async run(args: string[]): Promise<number> {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          port: { type: "string", default: "5672" },
-          host: { type: "string", default: "127.0.0.1" },
-          data: { type: "string", default: "data/eventhubs" },
-          hub: { type: "string", multiple: true },
-          "consumer-group": { type: "string", multiple: true },
-          fsync: { type: "string", default: "batch" },
-          "retention-hours": { type: "string" },
-          "retention-mb": { type: "string" },
-          key: { type: "string" },
-          "show-key": { type: "boolean", default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message, { cause: error });
-    }
+    const { values } = parseFlags({
+      args,
+      options: {
+        port: { type: "string", default: "5672" },
+        host: { type: "string", default: "127.0.0.1" },
+        data: { type: "string", default: "data/eventhubs" },
+        hub: { type: "string", multiple: true },
+        "consumer-group": { type: "string", multiple: true },
+        fsync: { type: "string", default: "batch" },
+        "retention-hours": { type: "string" },
+        "retention-mb": { type: "string" },
+        key: { type: "string" },
+        "show-key": { type: "boolean", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new UsageError(

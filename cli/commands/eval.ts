@@ -7,8 +7,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import { type Command, integerFlag, UsageError } from "../command.ts";
+import { type Command, integerFlag, parseFlags, UsageError } from "../command.ts";
 import {
   defaultNabDataDir,
   evaluateNab,
@@ -116,28 +115,22 @@ export const evalCommand: Command = {
   summary: "evaluate detection on NAB realTweets: NAB score, event precision/recall/F1, CSVs",
   help,
   async run(args: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        options: {
-          window: { type: "string" },
-          "api-version": { type: "string" },
-          sensitivity: { type: "string" },
-          out: { type: "string" },
-          data: { type: "string" },
-          files: { type: "string" },
-          workers: { type: "string" },
-          "flag-at": { type: "string" },
-          probation: { type: "string" },
-        },
-        strict: true,
-        allowPositionals: true,
-      });
-    } catch (error) {
-      throw new UsageError((error as Error).message, { cause: error });
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseFlags({
+      args,
+      options: {
+        window: { type: "string" },
+        "api-version": { type: "string" },
+        sensitivity: { type: "string" },
+        out: { type: "string" },
+        data: { type: "string" },
+        files: { type: "string" },
+        workers: { type: "string" },
+        "flag-at": { type: "string" },
+        probation: { type: "string" },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
     if (positionals.length !== 1 || positionals[0] !== "nab") {
       throw new UsageError(
         `the benchmark must be "nab": current value is ${JSON.stringify(positionals.join(" "))}`,

@@ -5,8 +5,7 @@
  * @module
  */
 import path from "node:path";
-import { parseArgs } from "node:util";
-import { type Command, UsageError } from "../command.ts";
+import { type Command, parseFlags, UsageError } from "../command.ts";
 import { loadConfig } from "@/config";
 import { HistoryTable, listDeltaLog } from "@/store";
 import type { WindowRow } from "@/window";
@@ -54,23 +53,18 @@ export const historyCommand: Command = {
   summary: "print the history table of windows (ORDER BY groupTime, COUNT(*)), any version",
   help,
   async run(args: string[]): Promise<number> {
-    let values;
-    try {
-      values = parseArgs({
-        args,
-        options: {
-          from: { type: "string" },
-          to: { type: "string" },
-          version: { type: "string" },
-          table: { type: "string" },
-          json: { type: "boolean", default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-      }).values;
-    } catch (error) {
-      throw new UsageError((error as Error).message, { cause: error });
-    }
+    const { values } = parseFlags({
+      args,
+      options: {
+        from: { type: "string" },
+        to: { type: "string" },
+        version: { type: "string" },
+        table: { type: "string" },
+        json: { type: "boolean", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
     const from = parseIso("--from", values.from);
     const to = parseIso("--to", values.to);
     let version: number | undefined;

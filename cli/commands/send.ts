@@ -4,8 +4,7 @@
  * @module
  */
 import path from "node:path";
-import { parseArgs } from "node:util";
-import { type Command, numberFlag, UsageError } from "../command.ts";
+import { type Command, numberFlag, parseFlags, UsageError } from "../command.ts";
 import { loadConfig } from "@/config";
 import { EventSink } from "@/hub";
 import { eventSinkTarget, send, type SendProgress, type SendTarget } from "@/pipeline";
@@ -120,41 +119,36 @@ export const sendCommand: Command = {
   summary: "send posts (X API, replay, synthetic, NAB) to Event Hubs",
   help,
   async run(args: string[]): Promise<number> {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          source: { type: "string" },
-          query: { type: "string" },
-          "poll-interval": { type: "string" },
-          rounds: { type: "string" },
-          state: { type: "string" },
-          "post-fields": { type: "boolean", default: false },
-          file: { type: "string", multiple: true },
-          speed: { type: "string", default: "max" },
-          strict: { type: "boolean", default: false },
-          "nab-mode": { type: "string", default: "row" },
-          seed: { type: "string" },
-          days: { type: "string" },
-          start: { type: "string" },
-          "posts-per-day": { type: "string" },
-          write: { type: "string" },
-          truth: { type: "string" },
-          "connection-string": { type: "string" },
-          "emulator-port": { type: "string", default: "5672" },
-          hub: { type: "string" },
-          "dry-run": { type: "boolean", default: false },
-          "max-events": { type: "string" },
-          verbose: { type: "boolean", default: false },
-          quiet: { type: "boolean", default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message, { cause: error });
-    }
+    const { values } = parseFlags({
+      args,
+      options: {
+        source: { type: "string" },
+        query: { type: "string" },
+        "poll-interval": { type: "string" },
+        rounds: { type: "string" },
+        state: { type: "string" },
+        "post-fields": { type: "boolean", default: false },
+        file: { type: "string", multiple: true },
+        speed: { type: "string", default: "max" },
+        strict: { type: "boolean", default: false },
+        "nab-mode": { type: "string", default: "row" },
+        seed: { type: "string" },
+        days: { type: "string" },
+        start: { type: "string" },
+        "posts-per-day": { type: "string" },
+        write: { type: "string" },
+        truth: { type: "string" },
+        "connection-string": { type: "string" },
+        "emulator-port": { type: "string", default: "5672" },
+        hub: { type: "string" },
+        "dry-run": { type: "boolean", default: false },
+        "max-events": { type: "string" },
+        verbose: { type: "boolean", default: false },
+        quiet: { type: "boolean", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
     const config = loadConfig();
     const sourceName = (values.source ?? (config.xBearerToken ? "x" : "synthetic")) as SourceName;
     if (!SOURCES.includes(sourceName)) {

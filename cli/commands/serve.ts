@@ -3,8 +3,7 @@
  * SIGTERM.
  * @module
  */
-import { parseArgs } from "node:util";
-import { type Command, integerFlag, UsageError } from "../command.ts";
+import { type Command, integerFlag, parseFlags, UsageError } from "../command.ts";
 import { ConfigError, loadConfig } from "@/config";
 import {
   createDetectorApp,
@@ -57,22 +56,17 @@ export const serveCommand: Command = {
   summary: "serve the Anomaly Detector REST API (a local drop-in for the retired service)",
   help,
   async run(args: string[]): Promise<number> {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          host: { type: "string", default: "127.0.0.1" },
-          port: { type: "string", default: "5000" },
-          key: { type: "string", multiple: true, default: [] },
-          "max-body-bytes": { type: "string", default: String(DEFAULT_MAX_BODY_BYTES) },
-          quiet: { type: "boolean", default: false },
-          workers: { type: "string", default: String(navigator.hardwareConcurrency) },
-        },
-      }));
-    } catch (cause) {
-      throw new UsageError((cause as Error).message, { cause });
-    }
+    const { values } = parseFlags({
+      args,
+      options: {
+        host: { type: "string", default: "127.0.0.1" },
+        port: { type: "string", default: "5000" },
+        key: { type: "string", multiple: true, default: [] },
+        "max-body-bytes": { type: "string", default: String(DEFAULT_MAX_BODY_BYTES) },
+        quiet: { type: "boolean", default: false },
+        workers: { type: "string", default: String(navigator.hardwareConcurrency) },
+      },
+    });
     // Every flag here has a default, so integerFlag() always has a value to check.
     const port = integerFlag("--port", values.port, 0, 65535)!;
     const maxBodyBytes = integerFlag(
