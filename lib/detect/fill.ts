@@ -5,6 +5,7 @@
  * @module
  */
 import { IMPUTE_WEIGHTED_AVERAGE_WEIGHTS } from "./_tables.ts";
+import { evalCubicBSpline, notAKnotBSpline } from "./_bspline.ts";
 
 /** Largest span the engine fills (`DEFAULT_MAXIMUM_FILLUP_LENGTH` = 8640·2). */
 export const MAX_FILL_SPAN = 17280;
@@ -142,87 +143,6 @@ function linearFill(indices: readonly number[], values: readonly number[], span:
   return out;
 }
 
-/**
- * Slopes of the not-a-knot cubic interpolating spline through (x, y), x strictly increasing,
- * at least 4 points (scipy `CubicSpline(bc_type="not-a-knot")`).
- */
-export function notAKnotSlopes(x: readonly number[], y: readonly number[]): Float64Array {
-  const n = x.length;
-  if (n < 4) {
-    throw new RangeError(
-      `Cannot build a not-a-knot spline as it needs at least 4 points: current count is ${n}`,
-    );
-  }
-  const dx = new Float64Array(n - 1);
-  const sl = new Float64Array(n - 1);
-  for (let i = 0; i < n - 1; i++) {
-    dx[i] = x[i + 1] - x[i];
-    sl[i] = (y[i + 1] - y[i]) / dx[i];
-  }
-  // Tridiagonal system: sub[i]·s[i−1] + diag[i]·s[i] + sup[i]·s[i+1] = rhs[i].
-  const sub = new Float64Array(n);
-  const diag = new Float64Array(n);
-  const sup = new Float64Array(n);
-  const rhs = new Float64Array(n);
-  for (let i = 1; i < n - 1; i++) {
-    sub[i] = dx[i];
-    diag[i] = 2 * (dx[i - 1] + dx[i]);
-    sup[i] = dx[i - 1];
-    rhs[i] = 3 * (dx[i] * sl[i - 1] + dx[i - 1] * sl[i]);
-  }
-  {
-    const d = x[2] - x[0];
-    diag[0] = dx[1];
-    sup[0] = d;
-    rhs[0] = ((dx[0] + 2 * d) * dx[1] * sl[0] + dx[0] * dx[0] * sl[1]) / d;
-  }
-  {
-    const d = x[n - 1] - x[n - 3];
-    diag[n - 1] = dx[n - 3];
-    sub[n - 1] = d;
-    rhs[n - 1] = (dx[n - 2] * dx[n - 2] * sl[n - 3] + (2 * d + dx[n - 2]) * dx[n - 3] * sl[n - 2]) /
-      d;
-  }
-  // Thomas algorithm: after the first elimination step the system is diagonally dominant.
-  const c = new Float64Array(n);
-  const d = new Float64Array(n);
-  c[0] = sup[0] / diag[0];
-  d[0] = rhs[0] / diag[0];
-  for (let i = 1; i < n; i++) {
-    const m = diag[i] - sub[i] * c[i - 1];
-    c[i] = i < n - 1 ? sup[i] / m : 0;
-    d[i] = (rhs[i] - sub[i] * d[i - 1]) / m;
-  }
-  const s = new Float64Array(n);
-  s[n - 1] = d[n - 1];
-  for (let i = n - 2; i >= 0; i--) s[i] = d[i] - c[i] * s[i + 1];
-  return s;
-}
-
-/** Evaluates the cubic Hermite form of a spline with knot slopes at every grid position. */
-function evalSplineOnGrid(
-  x: readonly number[],
-  y: readonly number[],
-  slopes: Float64Array,
-  span: number,
-): number[] {
-  const out = new Array<number>(span);
-  for (let i = 0; i < x.length - 1; i++) {
-    const a = x[i];
-    const h = x[i + 1] - a;
-    const m = (y[i + 1] - y[i]) / h;
-    const c1 = slopes[i];
-    const c2 = (3 * m - 2 * slopes[i] - slopes[i + 1]) / h;
-    const c3 = (slopes[i] + slopes[i + 1] - 2 * m) / (h * h);
-    for (let p = a; p < x[i + 1]; p++) {
-      const t = p - a;
-      out[p] = y[i] + t * (c1 + t * (c2 + t * c3));
-    }
-  }
-  out[x[x.length - 1]] = y[y.length - 1];
-  return out;
-}
-
 function autoFill(
   indices: readonly number[],
   values: readonly number[],
@@ -238,7 +158,9 @@ function autoFill(
     if (v > hi) hi = v;
   }
   // Stage A: not-a-knot spline for short gaps.
-  const sv = evalSplineOnGrid(indices, values, notAKnotSlopes(indices, values), span);
+  // Evaluated at every grid position, present ones included: the oracle keeps the spline's
+  // (rounded) value at a knot, and the monotonicity test below compares those values exactly.
+  const sv = Array.from(evalCubicBSpline(notAKnotBSpline(indices, values), 0, span));
   const stageA = sv.slice();
   const unfilled = new Array<boolean>(span).fill(false);
   for (let i = 0; i + 1 < indices.length; i++) {
