@@ -98,6 +98,14 @@ export interface SubscribeEventsOptions<T = unknown> {
    */
   trackLastEnqueuedEventProperties?: boolean;
   /**
+   * Also deliver batches without events: the SDK's empty waits (nothing arrived within
+   * `maxWaitTimeInSeconds`, i.e. the reader has caught up for now) and batches whose every
+   * event was dead-lettered. Lets a consumer tell a partition with nothing to read from one
+   * that has not been read yet.
+   * @default {false}
+   */
+  deliverEmptyBatches?: boolean;
+  /**
    * Events the SDK fetches ahead per partition.
    * @default {undefined} (the SDK's: 3 × `maxBatchSize`)
    */
@@ -154,6 +162,11 @@ export interface EventBatch<T = unknown> {
   events: HubEvent<T>[];
   /** How many events of this batch were rejected to the dead letters. */
   deadLettered: number;
+  /**
+   * Sequence number of the last event received in this batch, dead-lettered ones included;
+   * `undefined` for an empty wait (see `deliverEmptyBatches`).
+   */
+  lastSequenceNumber: number | undefined;
   /** The partition's newest event, with `trackLastEnqueuedEventProperties`. */
   lastEnqueuedEventProperties: LastEnqueuedEventProperties | undefined;
   /**
@@ -585,7 +598,9 @@ class Consumer<T> implements EventStream<T> {
   }
 
   async #processEvents(events: ReceivedEventData[], context: PartitionContext): Promise<void> {
-    if (events.length === 0 || !this.#running) return;
+    if (!this.#running) return;
+    const deliverEmpty = this.#options.deliverEmptyBatches ?? false;
+    if (events.length === 0 && !deliverEmpty) return;
     const partitionId = context.partitionId;
     const good: HubEvent<T>[] = [];
     const rejected: { event: ReceivedEventData; reason: string }[] = [];
@@ -632,16 +647,18 @@ class Consumer<T> implements EventStream<T> {
       }
     }
 
-    const last = events[events.length - 1];
-    if (good.length > 0) {
+    const last: ReceivedEventData | undefined = events[events.length - 1];
+    if (good.length > 0 || deliverEmpty) {
       const batch: EventBatch<T> = {
         partitionId,
         events: good,
         deadLettered: rejected.length,
+        lastSequenceNumber: last?.sequenceNumber,
         lastEnqueuedEventProperties: this.#options.trackLastEnqueuedEventProperties
           ? context.lastEnqueuedEventProperties
           : undefined,
         checkpoint: async () => {
+          if (last === undefined) return;
           try {
             await context.updateCheckpoint(last);
           } catch (error) {
@@ -650,7 +667,7 @@ class Consumer<T> implements EventStream<T> {
           this.#stats.checkpoints++;
         },
       };
-      this.#stats.batches++;
+      if (good.length > 0) this.#stats.batches++;
       this.#stats.events += good.length;
       if (this.#handlers !== undefined) {
         try {
@@ -670,7 +687,7 @@ class Consumer<T> implements EventStream<T> {
       }
     }
 
-    if (checkpoint) {
+    if (checkpoint && last !== undefined) {
       try {
         await context.updateCheckpoint(last);
         this.#stats.checkpoints++;
