@@ -184,8 +184,7 @@ async function unitTests(
   ];
   if (filter) args.push("--filter", filter);
   // By default every test file, and every runnable JSDoc example in lib/ (`--doc`).
-  // test/soak/ holds long runs that are started by name only (`./run test test/soak/`).
-  if (paths.length === 0) args.push("--doc", "--ignore=test/soak/", "test/", "lib/");
+  if (paths.length === 0) args.push("--doc", "test/", "lib/");
   else args.push(...paths);
   const { code, output } = await run(DENO, args, {
     capture: true,

@@ -10,9 +10,11 @@ import type {
   AnalyzeSource,
   AnalyzeSummary,
   SourceEvent,
+  SourceSignal,
 } from "../pipeline/analyze.ts";
 import type { SendProgress, SendSummary } from "../pipeline/send.ts";
 import type { Post } from "../source/post_source.ts";
+import type { EmittedWindow } from "../window/types.ts";
 import { WindowAggregator } from "../window/window_aggregator.ts";
 import type { LiveDisplayOptions } from "./live_display.ts";
 import { LivePreview, type PreviewRow } from "./live_preview.ts";
@@ -109,22 +111,25 @@ export function sourceEventRow(e: SourceEvent): PreviewRow {
 }
 
 /**
- * An {@linkcode AnalyzeSource} that calls `onBatch` with every batch the job reads, then hands
- * the batch on unchanged. An error thrown by `onBatch` is ignored (a view must not stop the job).
+ * An {@linkcode AnalyzeSource} that calls `onBatch` with every batch of events the job reads
+ * (and `onSignal` with every source signal), then hands it on unchanged. An error thrown by
+ * either is ignored (a view must not stop the job).
  */
 export function tapSource(
   source: AnalyzeSource,
   onBatch: (events: readonly SourceEvent[]) => void,
+  onSignal?: (signal: SourceSignal) => void,
 ): AnalyzeSource {
   return (start) => ({
     async *[Symbol.asyncIterator]() {
-      for await (const batch of source(start)) {
+      for await (const item of source(start)) {
         try {
-          onBatch(batch);
+          if (Array.isArray(item)) onBatch(item);
+          else onSignal?.(item as SourceSignal);
         } catch {
           // The view failed; the job goes on.
         }
-        yield batch;
+        yield item;
       }
     },
   });
@@ -190,17 +195,29 @@ export class AnalyzeMonitor {
     return tapSource(source, (batch) => {
       if (batch.length === 0) return;
       void this.events.push(batch.map(sourceEventRow));
-      const result = this.#aggregator.add(
-        batch.map((e) => ({ ...e.event, partitionId: e.partitionId })),
+      this.#showWindows(
+        this.#aggregator.add(
+          batch.map((e) => ({ ...e.event, partitionId: e.partitionId })),
+        ).windows,
       );
-      void this.windows.push(result.windows.map((w) => ({
-        groupTime: w.groupTime,
-        windowEnd: w.windowEnd,
-        count: w.count,
-        average: w.average,
-        status: w.status,
-      })));
+    }, (signal) => {
+      if (signal.type === "partitions") {
+        this.#aggregator.expectPartitions(signal.partitionIds);
+      } else if (signal.type === "caughtUp") {
+        this.#showWindows(this.#aggregator.add([], { caughtUp: [signal.partitionId] }).windows);
+      }
     });
+  }
+
+  #showWindows(windows: readonly EmittedWindow[]): void {
+    if (windows.length === 0) return;
+    void this.windows.push(windows.map((w) => ({
+      groupTime: w.groupTime,
+      windowEnd: w.windowEnd,
+      count: w.count,
+      average: w.average,
+      status: w.status,
+    })));
   }
 
   /** For `analyze({ onProgress })`. */

@@ -18,7 +18,6 @@ import {
   earliestEventPosition,
   EventHubConsumerClient,
   type EventPosition,
-  latestEventPosition,
 } from "@azure/event-hubs";
 import { toHubError } from "../hub/errors.ts";
 import { decodeTweetEvent, type TweetEvent } from "../hub/codec.ts";
@@ -28,6 +27,7 @@ import {
   HistoryTable,
   type HistoryTableOptions,
   type PartitionPosition,
+  progressWatermarkInMs,
   type StreamProgress,
 } from "../store/history_table.ts";
 import {
@@ -58,10 +58,36 @@ export interface SourceStart {
 }
 
 /**
- * What the analyze job consumes: an async iterable of event batches (any partitions, in
- * partition order per partition), opened at the given positions.
+ * What a source reports besides events, so that the watermark waits for partitions that have
+ * events still to deliver but not for those that have none.
  */
-export type AnalyzeSource = (start: SourceStart) => AsyncIterable<SourceEvent[]>;
+export type SourceSignal =
+  | {
+    /** The partitions the source reads: each holds the watermark back until it delivers. */
+    type: "partitions";
+    partitionIds: readonly string[];
+  }
+  | {
+    /**
+     * Everything the partition held was delivered (up to this point in the iteration): it
+     * stops holding the watermark back until its next event.
+     */
+    type: "caughtUp";
+    partitionId: string;
+  };
+
+/**
+ * What the analyze job consumes: an async iterable of event batches (any partitions, in
+ * partition order per partition) and, optionally, {@linkcode SourceSignal}s, opened at the given
+ * positions. A source that sends no signals lets partitions join the watermark with their first
+ * event.
+ */
+export type AnalyzeSource = (start: SourceStart) => AsyncIterable<SourceEvent[] | SourceSignal>;
+
+/** True for a {@linkcode SourceSignal}, false for a batch of events. */
+export function isSourceSignal(item: SourceEvent[] | SourceSignal): item is SourceSignal {
+  return !Array.isArray(item);
+}
 
 /** Options for {@linkcode hubSource}. */
 export interface HubSourceOptions {
@@ -103,64 +129,144 @@ export interface HubSourceOptions {
  * An {@linkcode AnalyzeSource} over Event Hubs with `subscribeEvents`: every partition, bodies
  * decoded with the tutorial's codec, each partition started after its committed sequence number
  * (no checkpoint store, so the SDK cannot start anywhere else).
+ *
+ * It signals the hub's partitions first, then a partition as caught up when it has delivered
+ * the partition's last enqueued event (known from the runtime metrics sent with every batch)
+ * or, after a wait with no events, when the partition's properties show nothing beyond what was
+ * read. A partition whose reader starts late therefore holds the watermark back, and one that
+ * receives nothing does not.
  */
 export function hubSource(options: HubSourceOptions): AnalyzeSource {
   const consumerGroup = options.consumerGroup ?? "$Default";
   return (start) => ({
     async *[Symbol.asyncIterator]() {
-      const fallback: EventPosition = options.startFrom === "latest"
-        ? latestEventPosition
-        : earliestEventPosition;
-      const startPosition: Record<string, EventPosition> = {};
-      for (const partitionId of await partitionIdsOf(options, consumerGroup, start.abortSignal)) {
-        const done = start.positions[partitionId];
-        startPosition[partitionId] = done === undefined
-          ? fallback
-          : { sequenceNumber: done.sequenceNumber, isInclusive: false };
-      }
-      const stream = subscribeEvents<TweetEvent>({
-        connectionString: options.connectionString,
-        eventHubName: options.eventHubName,
-        consumerGroup,
-        maxBatchSize: options.maxBatchSize ?? 500,
-        maxWaitTimeInSeconds: options.maxWaitTimeInSeconds ?? 1,
-        startPosition,
-        decode: decodeTweetEvent,
-        deadLetters: options.deadLetters,
-        abortSignal: start.abortSignal,
-      });
+      const management = managementClient(options, consumerGroup);
       try {
-        for await (const batch of stream) {
-          yield batch.events.map((e) => ({
-            partitionId: e.partitionId,
-            sequenceNumber: e.sequenceNumber,
-            offset: e.offset,
-            event: { timestamp: Date.parse(e.body.timestamp), favorite: e.body.favorite },
-          }));
+        const partitionIds = await readPartitionIds(management, start.abortSignal);
+        // The last sequence number read (or skipped) per partition; -1 before the first.
+        const lastRead = new Map<string, number>();
+        const startPosition: Record<string, EventPosition> = {};
+        for (const partitionId of partitionIds) {
+          const done = start.positions[partitionId];
+          if (done !== undefined) {
+            startPosition[partitionId] = {
+              sequenceNumber: done.sequenceNumber,
+              isInclusive: false,
+            };
+            lastRead.set(partitionId, done.sequenceNumber);
+          } else if (options.startFrom === "latest") {
+            // An explicit position rather than "latest": what is skipped is then known exactly.
+            const last = await lastEnqueuedSequenceNumber(management, partitionId, start, true);
+            startPosition[partitionId] = last === -1
+              ? earliestEventPosition
+              : { sequenceNumber: last!, isInclusive: false };
+            lastRead.set(partitionId, last!);
+          } else {
+            startPosition[partitionId] = earliestEventPosition;
+            lastRead.set(partitionId, -1);
+          }
+        }
+        yield { type: "partitions", partitionIds };
+        const stream = subscribeEvents<TweetEvent>({
+          connectionString: options.connectionString,
+          eventHubName: options.eventHubName,
+          consumerGroup,
+          maxBatchSize: options.maxBatchSize ?? 500,
+          maxWaitTimeInSeconds: options.maxWaitTimeInSeconds ?? 1,
+          startPosition,
+          decode: decodeTweetEvent,
+          deadLetters: options.deadLetters,
+          trackLastEnqueuedEventProperties: true,
+          deliverEmptyBatches: true,
+          abortSignal: start.abortSignal,
+        });
+        // The lastRead value at which a partition was last signalled caught up.
+        const signalledAt = new Map<string, number>();
+        try {
+          for await (const batch of stream) {
+            const partitionId = batch.partitionId;
+            if (batch.events.length > 0) {
+              yield batch.events.map((e) => ({
+                partitionId,
+                sequenceNumber: e.sequenceNumber,
+                offset: e.offset,
+                event: { timestamp: Date.parse(e.body.timestamp), favorite: e.body.favorite },
+              }));
+            }
+            const before = lastRead.get(partitionId) ?? -1;
+            const at = Math.max(before, batch.lastSequenceNumber ?? -1);
+            lastRead.set(partitionId, at);
+            if (signalledAt.get(partitionId) === at) continue;
+            let caughtUp: boolean;
+            if (batch.lastSequenceNumber !== undefined) {
+              const last = batch.lastEnqueuedEventProperties?.sequenceNumber;
+              caughtUp = last !== undefined && last <= at;
+            } else {
+              // An empty wait: ask the hub whether anything is left (once per position).
+              const last = await lastEnqueuedSequenceNumber(management, partitionId, start);
+              caughtUp = last !== undefined && last <= at;
+            }
+            if (caughtUp) {
+              signalledAt.set(partitionId, at);
+              yield { type: "caughtUp", partitionId };
+            }
+          }
+        } finally {
+          await stream.close();
         }
       } finally {
-        await stream.close();
+        await management.close().catch(() => undefined);
       }
     },
   });
 }
 
-/** The hub's partition ids (every partition needs an explicit start position). */
-async function partitionIdsOf(
+/** A client for the hub's management requests (partition ids and properties). */
+function managementClient(
   options: HubSourceOptions,
   consumerGroup: string,
-  abortSignal: AbortSignal,
-): Promise<string[]> {
-  let client: EventHubConsumerClient | undefined;
+): EventHubConsumerClient {
   try {
-    client = options.eventHubName === undefined
+    return options.eventHubName === undefined
       ? new EventHubConsumerClient(consumerGroup, options.connectionString)
       : new EventHubConsumerClient(consumerGroup, options.connectionString, options.eventHubName);
+  } catch (error) {
+    throw toHubError(error, "create an Event Hubs client");
+  }
+}
+
+/** The hub's partition ids (every partition needs an explicit start position). */
+async function readPartitionIds(
+  client: EventHubConsumerClient,
+  abortSignal: AbortSignal,
+): Promise<string[]> {
+  try {
     return await client.getPartitionIds({ abortSignal });
   } catch (error) {
     throw toHubError(error, "read the event hub's partition ids");
-  } finally {
-    await client?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The sequence number of a partition's last enqueued event: -1 for a partition that holds no
+ * event (empty, or all expired). When the hub cannot be asked: throws a `HubError` with
+ * `required`, else `undefined` (the partition is then not signalled caught up; the next empty
+ * wait asks again).
+ */
+async function lastEnqueuedSequenceNumber(
+  client: EventHubConsumerClient,
+  partitionId: string,
+  start: SourceStart,
+  required = false,
+): Promise<number | undefined> {
+  try {
+    const properties = await client.getPartitionProperties(partitionId, {
+      abortSignal: start.abortSignal,
+    });
+    return properties.isEmpty ? -1 : properties.lastEnqueuedSequenceNumber;
+  } catch (error) {
+    if (required) throw toHubError(error, `read the properties of partition ${partitionId}`);
+    return undefined;
   }
 }
 
@@ -334,15 +440,14 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeSummary> 
   const positions: Record<string, PartitionPosition> = { ...progress?.positions };
   const maxEventTimeByPartition = { ...progress?.maxEventTimeByPartition };
   const graceInMs = options.graceInMs ?? 3_600_000;
-  const maxTimes = Object.values(maxEventTimeByPartition);
-  const watermark = maxTimes.length === 0 ? -Infinity : Math.min(...maxTimes) - graceInMs;
+  const watermarkInMs = progressWatermarkInMs(progress, graceInMs);
   const openWindows: WindowRow[] = (await table.read()).filter((w) =>
-    w.windowEnd.getTime() > watermark
+    watermarkInMs === undefined || w.windowEnd.getTime() > watermarkInMs
   );
   const aggregator = new WindowAggregator({
     sizeInMs: options.sizeInMs,
     graceInMs,
-    initialState: { maxEventTimeByPartition, openWindows },
+    initialState: { maxEventTimeByPartition, openWindows, watermarkInMs },
   });
   const firstBatchId = progress ? progress.batchId + 1 : 0;
   let batchId = firstBatchId;
@@ -374,7 +479,10 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeSummary> 
   };
 
   let pending: SourceEvent[] = [];
+  // Partitions signalled caught up after their last pending event.
+  let pendingCaughtUp = new Set<string>();
   let pendingSince = 0;
+  const hasPending = () => pending.length > 0 || pendingCaughtUp.size > 0;
 
   const commit = async () => {
     const fresh: SourceEvent[] = [];
@@ -388,17 +496,25 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeSummary> 
       fresh.push(item);
       next[item.partitionId] = { sequenceNumber: item.sequenceNumber, offset: item.offset };
     }
+    const caughtUp = pendingCaughtUp;
     pending = [];
-    if (fresh.length === 0) return;
+    pendingCaughtUp = new Set();
+    if (fresh.length === 0 && caughtUp.size === 0) return;
+    const watermarkBefore = aggregator.watermark?.getTime();
     const result = aggregator.add(
       fresh.map((item) => ({ ...item.event, partitionId: item.partitionId })),
+      { caughtUp },
     );
+    // Signals alone are committed only when they moved the watermark (closing windows).
+    if (fresh.length === 0 && result.watermark?.getTime() === watermarkBefore) return;
     await writeLateEvents(options.tablePath, batchId, result.lateEvents);
+    const snapshot = aggregator.snapshot();
     const streamProgress: StreamProgress = {
       appId,
       batchId,
       positions: next,
-      maxEventTimeByPartition: aggregator.snapshot().maxEventTimeByPartition,
+      maxEventTimeByPartition: snapshot.maxEventTimeByPartition,
+      watermarkInMs: snapshot.watermarkInMs ?? null,
     };
     const windows: WindowRow[] = result.windows.map(({ status: _status, ...row }) => row);
     const committed = await table.write(windows, { mode: "merge", progress: streamProgress });
@@ -448,12 +564,12 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeSummary> 
   const iterator = options.source({ positions: { ...positions }, abortSignal: stop.signal })
     [Symbol.asyncIterator]();
   let lastEventAt = performance.now();
-  let next: Promise<IteratorResult<SourceEvent[]>> | undefined;
+  let next: Promise<IteratorResult<SourceEvent[] | SourceSignal>> | undefined;
   try {
     while (!stop.signal.aborted) {
       next ??= iterator.next();
       const now = performance.now();
-      let waitInMs = pending.length > 0
+      let waitInMs = hasPending()
         ? Math.max(0, pendingSince + triggerIntervalInMs - now)
         : Infinity;
       if (options.idleTimeoutInMs !== undefined) {
@@ -461,7 +577,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeSummary> 
       }
       const outcome = await raceWithTimer(next, waitInMs, stop.signal);
       if (outcome === "timeout" || outcome === "abort") {
-        if (pending.length > 0) await commit();
+        if (hasPending()) await commit();
         if (outcome === "abort") break;
         if (
           options.idleTimeoutInMs !== undefined &&
@@ -474,14 +590,27 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeSummary> 
       }
       next = undefined;
       if (outcome.done) break;
-      if (outcome.value.length === 0) continue;
-      if (pending.length === 0) pendingSince = performance.now();
+      const item = outcome.value;
+      if (isSourceSignal(item)) {
+        if (item.type === "partitions") {
+          aggregator.expectPartitions(item.partitionIds);
+        } else if (item.type === "caughtUp") {
+          if (!hasPending()) pendingSince = performance.now();
+          pendingCaughtUp.add(item.partitionId);
+        }
+        continue;
+      }
+      if (item.length === 0) continue;
+      if (!hasPending()) pendingSince = performance.now();
       lastEventAt = performance.now();
-      for (const item of outcome.value) pending.push(item);
+      for (const event of item) {
+        pending.push(event);
+        pendingCaughtUp.delete(event.partitionId);
+      }
       if (pending.length >= maxBatchEvents) await commit();
     }
     if (stop.signal.aborted && summary.stoppedBy === "end") summary.stoppedBy = "abort";
-    if (pending.length > 0) await commit();
+    if (hasPending()) await commit();
   } finally {
     options.abortSignal?.removeEventListener("abort", onAbort);
     stop.abort();

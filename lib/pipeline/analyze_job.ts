@@ -4,7 +4,7 @@
  * ({@linkcode detectHistory}).
  * @module
  */
-import { HistoryTable } from "@/store";
+import { HistoryTable, progressWatermarkInMs } from "@/store";
 import { analyze, type AnalyzeOptions, type AnalyzeSummary } from "./analyze.ts";
 import {
   detectHistory,
@@ -107,10 +107,8 @@ export async function runAnalyzeJob(options: AnalyzeJobOptions): Promise<Analyze
     // Catch up first: windows the table already holds as closed but not yet detected.
     const history = await HistoryTable.open(historyPath, rest.tableOptions);
     const progress = await history.streamProgress(rest.appId ?? "hubwatch-analyze");
-    const times = Object.values(progress?.maxEventTimeByPartition ?? {});
-    if (times.length > 0) {
-      monitor.watermark(new Date(Math.min(...times) - (rest.graceInMs ?? 3_600_000)));
-    }
+    const watermarkInMs = progressWatermarkInMs(progress, rest.graceInMs ?? 3_600_000);
+    if (watermarkInMs !== undefined) monitor.watermark(new Date(watermarkInMs));
   }
   let summary: AnalyzeSummary;
   try {

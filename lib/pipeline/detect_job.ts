@@ -15,7 +15,7 @@
  */
 import type { EntireDetectResponse, Granularity, LastDetectResponse } from "@/detect";
 import { AnomalyDetectorClient, DETECT_LATEST_MIN_POINTS } from "@/client";
-import { HistoryTable } from "@/store";
+import { HistoryTable, progressWatermarkInMs } from "@/store";
 import type { WindowRow } from "@/window";
 import type { AlertHook, AnomalyAlert } from "@/alert";
 import { AnomaliesTable, type AnomalyRecord } from "./anomalies_table.ts";
@@ -421,8 +421,9 @@ async function raise(
 
 /**
  * The end of the latest complete window of a history table: the latest `windowEnd` at or before
- * the watermark of stream `appId` (its largest event time per partition, minimum over
- * partitions — maximum with `partitionsIdle` — minus `graceInMs`). Without stream progress (a
+ * the watermark stream `appId` recorded (for progress written before it was recorded: its
+ * largest event time per partition, minimum over partitions, minus `graceInMs`); with
+ * `partitionsIdle`, the largest event time of any partition minus `graceInMs`. Without stream progress (a
  * table written otherwise) or with `inputEnded`, the end of the latest window. `null` for an
  * empty table.
  */
@@ -442,8 +443,10 @@ export async function latestCompleteWindowEnd(
   const progress = await history.streamProgress(options.appId ?? "hubwatch-analyze");
   const times = Object.values(progress?.maxEventTimeByPartition ?? {});
   if (times.length === 0) return windows[windows.length - 1].windowEnd;
-  const watermark = (options.partitionsIdle ? Math.max(...times) : Math.min(...times)) -
-    (options.graceInMs ?? 3_600_000);
+  const graceInMs = options.graceInMs ?? 3_600_000;
+  const watermark = options.partitionsIdle
+    ? Math.max(...times) - graceInMs
+    : progressWatermarkInMs(progress, graceInMs)!;
   for (let i = windows.length - 1; i >= 0; i--) {
     if (windows[i].windowEnd.getTime() <= watermark) return windows[i].windowEnd;
   }

@@ -37,6 +37,29 @@ export interface StreamProgress {
   positions: Record<string, PartitionPosition>;
   /** Largest event time accepted so far (epoch ms) per partition, to restore the watermark. */
   maxEventTimeByPartition: Record<string, number>;
+  /**
+   * The stream's event-time watermark after this batch (epoch ms), `null` while it has none
+   * (e.g. some partitions have not delivered yet); absent in commits written before it was
+   * recorded.
+   */
+  watermarkInMs?: number | null;
+}
+
+/**
+ * The event-time watermark a stream's progress records: `watermarkInMs`, or for progress written
+ * before it was recorded, the smallest of the partitions' largest event times minus `graceInMs`.
+ * `undefined` when there is none.
+ */
+export function progressWatermarkInMs(
+  progress: Pick<StreamProgress, "maxEventTimeByPartition" | "watermarkInMs"> | undefined,
+  graceInMs: number,
+): number | undefined {
+  if (progress === undefined) return undefined;
+  if (progress.watermarkInMs !== undefined) {
+    return Number.isFinite(progress.watermarkInMs) ? progress.watermarkInMs! : undefined;
+  }
+  const times = Object.values(progress.maxEventTimeByPartition ?? {});
+  return times.length === 0 ? undefined : Math.min(...times) - graceInMs;
 }
 
 /** Options for {@linkcode HistoryTable.open}. */

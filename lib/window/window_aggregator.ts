@@ -17,6 +17,13 @@ export interface WindowAggregatorState {
   maxEventTimeByPartition: Record<string, number>;
   /** Windows not yet final. */
   openWindows: WindowRow[];
+  /**
+   * The watermark reached so far (epoch ms): the watermark never moves back below it. It is
+   * not derived from `maxEventTimeByPartition` (those may cover only the partitions that had
+   * delivered): without it, the next micro-batch sets the watermark.
+   * @default {undefined} (no watermark yet)
+   */
+  watermarkInMs?: number;
 }
 
 /** Options for {@linkcode WindowAggregator}. */
@@ -38,6 +45,29 @@ export interface WindowAggregatorOptions {
    * @default {undefined} (empty)
    */
   initialState?: WindowAggregatorState;
+  /**
+   * The source partitions the stream reads (e.g. the partition ids of an event hub). Each
+   * holds the watermark back until it has delivered an event or was reported caught up (see
+   * {@linkcode WindowAggregatorAddOptions.caughtUp}): a partition whose reader starts late
+   * (after a restart, say) then cannot have its older events turned late by partitions that
+   * started sooner. Partitions not listed join the watermark with their first event.
+   * @default {[]}
+   */
+  partitions?: readonly string[];
+}
+
+/** Options for one {@linkcode WindowAggregator.add} call. */
+export interface WindowAggregatorAddOptions {
+  /**
+   * Partitions with nothing left to read after this micro-batch (their reader is caught up
+   * with the source). A caught-up partition stops holding the watermark back until its next
+   * event, as Flink's idle sources do, so windows still close while some partitions receive
+   * nothing; its later events are judged against the watermark like any other. When every
+   * partition is caught up, nothing is left to read anywhere and the watermark follows the
+   * largest event time of all partitions.
+   * @default {[]}
+   */
+  caughtUp?: Iterable<string>;
 }
 
 /** What one micro-batch did to the aggregator. */
@@ -74,7 +104,10 @@ interface Acc {
  * `"final"`. Windows are half-open `[groupTime, windowEnd)` in UTC. With events that carry a
  * `partitionId`, `maxEventTime` is the smallest of the partitions' largest event times (as
  * Flink's per-partition watermarks), so one partition read ahead of the others (e.g. after a
- * restart) does not turn the others' events late.
+ * restart) does not turn the others' events late. Partitions listed in `partitions` hold the
+ * watermark back from the start; a partition reported caught up stops holding it until its
+ * next event, and when all are caught up the largest event time of any partition counts. The
+ * watermark never moves back.
  *
  * Aggregates are exact for integer favorites (sums below 2^53): the same events give the same
  * windows as `aggregateWindows`, in any arrival order within the grace.
@@ -94,12 +127,23 @@ export class WindowAggregator {
   readonly graceInMs: number;
   #windows = new Map<number, Acc>();
   #maxByPartition = new Map<string, number>();
+  #waitingFor = new Set<string>();
+  #caughtUp = new Set<string>();
+  #watermarkFloor = -Infinity;
 
   constructor(options: WindowAggregatorOptions = {}) {
     this.sizeInMs = validateWindowSize(options.sizeInMs ?? DEFAULT_WINDOW_SIZE_IN_MS);
     this.graceInMs = validateGrace(options.graceInMs ?? DEFAULT_WINDOW_SIZE_IN_MS);
     const state = options.initialState;
     if (state) {
+      if (state.watermarkInMs !== undefined) {
+        if (!Number.isFinite(state.watermarkInMs)) {
+          throw new RangeError(
+            `Cannot restore window aggregator as initialState.watermarkInMs must be a finite epoch ms: current value is ${state.watermarkInMs}`,
+          );
+        }
+        this.#watermarkFloor = state.watermarkInMs;
+      }
       for (const [partition, time] of Object.entries(state.maxEventTimeByPartition)) {
         if (!Number.isFinite(time)) {
           throw new RangeError(
@@ -127,17 +171,74 @@ export class WindowAggregator {
         this.#windows.set(start, { count: row.count, sum: row.sum, max: row.max });
       }
     }
+    if (options.partitions !== undefined) this.#expect(options.partitions, "create");
   }
 
-  /** Event-time watermark: `min over partitions(maxEventTime) - graceInMs`; null before the first event. */
+  /**
+   * Event-time watermark: `min over partitions(maxEventTime) - graceInMs` over the partitions
+   * that are not caught up (over all of them, `max`, when every one is caught up), never moving
+   * back; null while there is none.
+   */
   get watermark(): Date | null {
-    const ms = this.#watermarkInMs();
+    const ms = this.#watermarkFloor;
     return ms === -Infinity ? null : new Date(ms);
   }
 
-  #watermarkInMs(): number {
-    if (this.#maxByPartition.size === 0) return -Infinity;
-    return Math.min(...this.#maxByPartition.values()) - this.graceInMs;
+  /** Partitions listed in `partitions` that have neither delivered nor been caught up yet. */
+  get waitingFor(): string[] {
+    return [...this.#waitingFor].sort();
+  }
+
+  /**
+   * Adds source partitions to wait for (as the `partitions` option): each one not seen and not
+   * caught up yet holds the watermark back until it delivers an event or is reported caught up.
+   */
+  expectPartitions(partitionIds: readonly string[]): void {
+    this.#expect(partitionIds, "expect partitions of");
+  }
+
+  #expect(partitionIds: readonly string[], action: string): void {
+    if (!Array.isArray(partitionIds)) {
+      throw new TypeError(
+        `Cannot ${action} window aggregator as partitions must be an array of partition ids: current value is ${
+          String(partitionIds)
+        }`,
+      );
+    }
+    for (const [i, partition] of partitionIds.entries()) {
+      if (typeof partition !== "string") {
+        throw new TypeError(
+          `Cannot ${action} window aggregator as partitions[${i}] must be a string: current value is ${
+            String(partition)
+          }`,
+        );
+      }
+    }
+    for (const partition of partitionIds) {
+      if (!this.#maxByPartition.has(partition) && !this.#caughtUp.has(partition)) {
+        this.#waitingFor.add(partition);
+      }
+    }
+  }
+
+  /**
+   * Moves the watermark up to what the partitions allow now (it never moves back): the smallest
+   * largest event time of the partitions that may still deliver older events, or, when every
+   * partition is caught up, the largest event time of all; minus the grace. Nothing moves it
+   * while a listed partition has not delivered yet.
+   */
+  #advanceWatermark(): void {
+    if (this.#waitingFor.size > 0) return;
+    let minActive = Infinity;
+    let maxAll = -Infinity;
+    for (const [partition, time] of this.#maxByPartition) {
+      if (!this.#caughtUp.has(partition) && time < minActive) minActive = time;
+      if (time > maxAll) maxAll = time;
+    }
+    const bound = minActive !== Infinity ? minActive : maxAll;
+    if (bound === -Infinity) return;
+    const candidate = bound - this.graceInMs;
+    if (candidate > this.#watermarkFloor) this.#watermarkFloor = candidate;
   }
 
   /** Windows not yet final, ordered by `groupTime`. */
@@ -150,12 +251,19 @@ export class WindowAggregator {
     return {
       maxEventTimeByPartition: Object.fromEntries(this.#maxByPartition),
       openWindows: this.openWindows,
+      ...(this.#watermarkFloor === -Infinity ? {} : { watermarkInMs: this.#watermarkFloor }),
     };
   }
 
-  /** Adds one micro-batch of events; returns the changed and finalized windows. */
-  add(events: Iterable<WindowEvent>): WindowAggregatorResult {
-    const watermarkInMs = this.#watermarkInMs();
+  /**
+   * Adds one micro-batch of events (possibly none, to report caught-up partitions); returns the
+   * changed and finalized windows.
+   */
+  add(
+    events: Iterable<WindowEvent>,
+    options: WindowAggregatorAddOptions = {},
+  ): WindowAggregatorResult {
+    const watermarkInMs = this.#watermarkFloor;
     const touched = new Set<number>();
     const lateEvents: LateEvent[] = [];
     const rejectedEvents: RejectedEvent[] = [];
@@ -203,8 +311,15 @@ export class WindowAggregator {
       if (!(time <= this.#maxByPartition.get(partition)!)) {
         this.#maxByPartition.set(partition, time);
       }
+      this.#waitingFor.delete(partition);
+      this.#caughtUp.delete(partition);
     }
-    const newWatermark = this.#watermarkInMs();
+    for (const partition of options.caughtUp ?? []) {
+      this.#waitingFor.delete(partition);
+      this.#caughtUp.add(partition);
+    }
+    this.#advanceWatermark();
+    const newWatermark = this.#watermarkFloor;
     const windows: EmittedWindow[] = [];
     for (const start of [...this.#windows.keys()].sort((a, b) => a - b)) {
       const final = start + this.sizeInMs <= newWatermark;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { AnalyzeMonitor, SendMonitor, sourceEventRow, tapSource } from "@/notebook";
-import type { AnalyzeSource, SourceEvent } from "@/pipeline";
+import type { AnalyzeSource, SourceEvent, SourceSignal } from "@/pipeline";
 import { plain, recorder } from "./_broadcast.ts";
 
 const T0 = Date.UTC(2026, 0, 5);
@@ -10,7 +10,7 @@ function event(seq: number, timestamp: number, favorite: number, partitionId = "
   return { partitionId, sequenceNumber: seq, offset: String(seq), event: { timestamp, favorite } };
 }
 
-function arraySource(batches: SourceEvent[][]): AnalyzeSource {
+function arraySource(batches: (SourceEvent[] | SourceSignal)[]): AnalyzeSource {
   return () => ({
     async *[Symbol.asyncIterator]() {
       yield* batches;
@@ -18,8 +18,8 @@ function arraySource(batches: SourceEvent[][]): AnalyzeSource {
   });
 }
 
-async function drain(source: AnalyzeSource): Promise<SourceEvent[][]> {
-  const out: SourceEvent[][] = [];
+async function drain(source: AnalyzeSource): Promise<(SourceEvent[] | SourceSignal)[]> {
+  const out: (SourceEvent[] | SourceSignal)[] = [];
   const controller = new AbortController();
   for await (const batch of source({ positions: {}, abortSignal: controller.signal })) {
     out.push(batch);
@@ -33,6 +33,22 @@ Deno.test("tapSource() shows every batch to the observer and passes it on unchan
   const out = await drain(tapSource(arraySource(batches), (b) => seen.push(b.length)));
   assert.deepEqual(out, batches);
   assert.deepEqual(seen, [1, 2]);
+});
+
+Deno.test("tapSource() hands signals to onSignal, not to onBatch, and passes them on", async () => {
+  const items: (SourceEvent[] | SourceSignal)[] = [
+    { type: "partitions", partitionIds: ["0", "1"] },
+    [event(0, T0, 1)],
+    { type: "caughtUp", partitionId: "0" },
+  ];
+  const batches: number[] = [];
+  const signals: string[] = [];
+  const out = await drain(
+    tapSource(arraySource(items), (b) => batches.push(b.length), (s) => signals.push(s.type)),
+  );
+  assert.deepEqual(out, items);
+  assert.deepEqual(batches, [1]);
+  assert.deepEqual(signals, ["partitions", "caughtUp"]);
 });
 
 Deno.test("tapSource() ignores an observer that throws", async () => {
@@ -68,6 +84,23 @@ Deno.test("AnalyzeMonitor.watch() previews the latest events and the current win
       ["2026-01-05T00:00:00.000Z", 2, 3, "final"],
       ["2026-01-05T01:00:00.000Z", 1, 10, "final"],
       ["2026-01-05T03:00:00.000Z", 1, 1, "updated"],
+    ],
+  );
+});
+
+Deno.test("AnalyzeMonitor.watch() waits for every signalled partition and closes windows when one is caught up", async () => {
+  const monitor = await AnalyzeMonitor.create({ graceInMs: 0 });
+  await drain(monitor.watch(arraySource([
+    { type: "partitions", partitionIds: ["0", "1"] },
+    [event(0, T0 + 60_000, 2), event(1, T0 + 2 * HOUR, 4)],
+    { type: "caughtUp", partitionId: "1" },
+  ])));
+  await monitor.windows.flush();
+  assert.deepEqual(
+    monitor.windows.rows.map((r) => [(r.groupTime as Date).toISOString(), r.status]),
+    [
+      ["2026-01-05T00:00:00.000Z", "final"],
+      ["2026-01-05T02:00:00.000Z", "updated"],
     ],
   );
 });

@@ -7,7 +7,14 @@ import {
 } from "@/window";
 import type { CheckpointStore } from "@azure/event-hubs";
 import { HistoryTable } from "@/store";
-import { analyze, type AnalyzeProgress, readLateEvents } from "@/pipeline";
+import {
+  analyze,
+  type AnalyzeProgress,
+  type AnalyzeSource,
+  readLateEvents,
+  type SourceEvent,
+  type SourceSignal,
+} from "@/pipeline";
 import { memorySource } from "./_memory_source.ts";
 import { seededRandom } from "../window/_random.ts";
 
@@ -137,6 +144,170 @@ Deno.test("analyze() writes events later than the grace to the late-events log a
     const table = await HistoryTable.open(dir);
     assert.deepEqual((await table.read()).map((w) => [w.groupTime.toISOString(), w.count]), [
       ["2024-01-01T05:00:00.000Z", 2],
+    ]);
+  });
+});
+
+/** A source that yields exactly these items, whatever the start positions. */
+function scripted(items: (SourceEvent[] | SourceSignal)[]): AnalyzeSource {
+  return () => ({
+    async *[Symbol.asyncIterator]() {
+      for (const item of items) {
+        await Promise.resolve();
+        yield item;
+      }
+    },
+  });
+}
+
+function at(partitionId: string, sequenceNumber: number, timestamp: number): SourceEvent {
+  return {
+    partitionId,
+    sequenceNumber,
+    offset: String(sequenceNumber),
+    event: { timestamp, favorite: sequenceNumber + 1 },
+  };
+}
+
+Deno.test("analyze() counts the older events of a partition the source announced, even when it delivers last", async () => {
+  await withDir(async (dir) => {
+    const summary = await analyze({
+      source: scripted([
+        { type: "partitions", partitionIds: ["0", "1"] },
+        [at("0", 0, T0 + 5 * H), at("0", 1, T0 + 6 * H)],
+        [at("1", 0, T0 + H)],
+      ]),
+      tablePath: dir,
+      graceInMs: 0,
+      maxBatchEvents: 2,
+    });
+    assert.equal(summary.lateEvents, 0);
+    assert.equal(summary.events, 3);
+    const table = await HistoryTable.open(dir);
+    assert.deepEqual((await table.read()).map((w) => w.groupTime.toISOString()), [
+      "2024-01-01T01:00:00.000Z",
+      "2024-01-01T05:00:00.000Z",
+      "2024-01-01T06:00:00.000Z",
+    ]);
+  });
+});
+
+Deno.test("analyze() without the partitions signal lets the first partition turn the others' older events late", async () => {
+  await withDir(async (dir) => {
+    const summary = await analyze({
+      source: scripted([
+        [at("0", 0, T0 + 5 * H), at("0", 1, T0 + 6 * H)],
+        [at("1", 0, T0 + H)],
+      ]),
+      tablePath: dir,
+      graceInMs: 0,
+      maxBatchEvents: 2,
+    });
+    assert.equal(summary.lateEvents, 1);
+    assert.equal(summary.events, 2);
+  });
+});
+
+Deno.test("analyze() commits a caught-up signal that moves the watermark, with the watermark in the progress", async () => {
+  await withDir(async (dir) => {
+    const seen: [number, number, string | undefined][] = [];
+    await analyze({
+      source: scripted([
+        { type: "partitions", partitionIds: ["0", "1"] },
+        [at("0", 0, T0 + 10 * M), at("0", 1, T0 + 3 * H)],
+        { type: "caughtUp", partitionId: "1" },
+        { type: "caughtUp", partitionId: "1" },
+      ]),
+      tablePath: dir,
+      graceInMs: 0,
+      maxBatchEvents: 2,
+      onProgress: (p) => seen.push([p.batchId, p.events, p.watermark?.toISOString()]),
+    });
+    // The second signal changes nothing and is not committed.
+    assert.deepEqual(seen, [[0, 2, undefined], [1, 0, "2024-01-01T03:00:00.000Z"]]);
+    const progress = await (await HistoryTable.open(dir)).streamProgress("hubwatch-analyze");
+    assert.equal(progress?.watermarkInMs, T0 + 3 * H);
+    assert.equal(progress?.batchId, 1);
+    assert.deepEqual(progress?.positions, { "0": { sequenceNumber: 1, offset: "1" } });
+  });
+});
+
+Deno.test("analyze() keeps a partition's events that arrive after its caught-up signal in the same micro-batch", async () => {
+  await withDir(async (dir) => {
+    const summary = await analyze({
+      source: scripted([
+        { type: "partitions", partitionIds: ["0", "1"] },
+        { type: "caughtUp", partitionId: "1" },
+        [at("1", 0, T0 + 10 * M)],
+        [at("0", 0, T0 + 3 * H)],
+        [at("1", 1, T0 + 20 * M)],
+      ]),
+      tablePath: dir,
+      graceInMs: 0,
+      maxBatchEvents: 3,
+    });
+    // Partition 1 delivered after its signal, so it still holds the watermark at 00:20.
+    assert.equal(summary.lateEvents, 0);
+    const progress = await (await HistoryTable.open(dir)).streamProgress("hubwatch-analyze");
+    assert.equal(progress?.watermarkInMs, T0 + 20 * M);
+  });
+});
+
+Deno.test("analyze() stopped before every partition delivered still counts the late partition's older events after a restart", async () => {
+  await withDir(async (dir) => {
+    await analyze({
+      source: scripted([
+        { type: "partitions", partitionIds: ["0", "1"] },
+        [at("0", 0, T0 + 5 * H), at("0", 1, T0 + 6 * H)],
+      ]),
+      tablePath: dir,
+      graceInMs: 0,
+    });
+    const progress = await (await HistoryTable.open(dir)).streamProgress("hubwatch-analyze");
+    assert.equal(progress?.watermarkInMs, null);
+    const second = await analyze({
+      source: scripted([
+        { type: "partitions", partitionIds: ["0", "1"] },
+        [at("1", 0, T0 + H)],
+      ]),
+      tablePath: dir,
+      graceInMs: 0,
+    });
+    assert.equal(second.lateEvents, 0);
+    assert.equal(second.events, 1);
+    const table = await HistoryTable.open(dir);
+    assert.deepEqual((await table.read()).map((w) => [w.groupTime.toISOString(), w.count]), [
+      ["2024-01-01T01:00:00.000Z", 1],
+      ["2024-01-01T05:00:00.000Z", 1],
+      ["2024-01-01T06:00:00.000Z", 1],
+    ]);
+  });
+});
+
+Deno.test("analyze() resumes at the recorded watermark, not at the one the event times alone give", async () => {
+  await withDir(async (dir) => {
+    await analyze({
+      source: scripted([
+        { type: "partitions", partitionIds: ["0", "1"] },
+        [at("1", 0, T0 + H), at("0", 0, T0 + 3 * H)],
+        { type: "caughtUp", partitionId: "1" },
+      ]),
+      tablePath: dir,
+      graceInMs: 0,
+      maxBatchEvents: 2,
+    });
+    const second = await analyze({
+      source: scripted([
+        { type: "partitions", partitionIds: ["0", "1"] },
+        [at("1", 1, T0 + 2 * H), at("1", 2, T0 + 4 * H)],
+      ]),
+      tablePath: dir,
+      graceInMs: 0,
+    });
+    assert.equal(second.lateEvents, 1);
+    assert.equal(second.events, 1);
+    assert.deepEqual((await readLateEvents(dir)).map((e) => [e.timestamp, e.watermark]), [
+      ["2024-01-01T02:00:00.000Z", "2024-01-01T03:00:00.000Z"],
     ]);
   });
 });

@@ -8,6 +8,7 @@ import {
   HISTORY_SCHEMA_STRING,
   HistoryTable,
   loadDeltaSnapshot,
+  progressWatermarkInMs,
   readDeltaTable,
 } from "@/store";
 import { seededRandom } from "../window/_random.ts";
@@ -414,4 +415,19 @@ Deno.test("readDeltaTable() reads a history table like any Delta table", async (
     assert.deepEqual(frame.columns, ["groupTime", "windowEnd", "average", "count", "sum", "max"]);
     assert.equal(frame.height, 1);
   });
+});
+
+Deno.test("progressWatermarkInMs() reads the recorded watermark, null as none, and derives it for older progress", () => {
+  const maxEventTimeByPartition = { "0": 5_000_000, "1": 9_000_000 };
+  assert.equal(
+    progressWatermarkInMs({ maxEventTimeByPartition, watermarkInMs: 7_000 }, 1000),
+    7_000,
+  );
+  assert.equal(
+    progressWatermarkInMs({ maxEventTimeByPartition, watermarkInMs: null }, 1000),
+    undefined,
+  );
+  assert.equal(progressWatermarkInMs({ maxEventTimeByPartition }, 1000), 4_999_000);
+  assert.equal(progressWatermarkInMs({ maxEventTimeByPartition: {} }, 1000), undefined);
+  assert.equal(progressWatermarkInMs(undefined, 1000), undefined);
 });

@@ -108,6 +108,113 @@ Deno.test("WindowAggregator.add() judges events of a partition that is ahead aga
   ]);
 });
 
+Deno.test("WindowAggregator.add() holds the watermark at a listed partition that has not delivered yet", () => {
+  const aggregator = new WindowAggregator({ graceInMs: 0, partitions: ["0", "1"] });
+  const first = aggregator.add([{ timestamp: T0 + 6 * H, favorite: 1, partitionId: "0" }]);
+  assert.equal(first.watermark, null);
+  assert.deepEqual(aggregator.waitingFor, ["1"]);
+  // Partition 1 starts late with older events: they still count.
+  const second = aggregator.add([{ timestamp: T0 + H, favorite: 2, partitionId: "1" }]);
+  assert.equal(second.lateEvents.length, 0);
+  assert.equal(second.acceptedCount, 1);
+  assert.equal(second.watermark?.toISOString(), "2024-01-01T01:00:00.000Z");
+  assert.deepEqual(aggregator.waitingFor, []);
+});
+
+Deno.test("WindowAggregator.add() without the partition list lets the first partitions move the watermark", () => {
+  const aggregator = new WindowAggregator({ graceInMs: 0 });
+  aggregator.add([{ timestamp: T0 + 6 * H, favorite: 1, partitionId: "0" }]);
+  const second = aggregator.add([{ timestamp: T0 + H, favorite: 2, partitionId: "1" }]);
+  assert.equal(second.lateEvents.length, 1);
+  assert.equal(second.acceptedCount, 0);
+});
+
+Deno.test("WindowAggregator.add() stops waiting for a listed partition reported caught up", () => {
+  const aggregator = new WindowAggregator({ graceInMs: 0, partitions: ["0", "1"] });
+  aggregator.add([
+    { timestamp: T0 + 10 * M, favorite: 1, partitionId: "0" },
+    { timestamp: T0 + 2 * H, favorite: 1, partitionId: "0" },
+  ]);
+  const result = aggregator.add([], { caughtUp: ["1"] });
+  assert.equal(result.watermark?.toISOString(), "2024-01-01T02:00:00.000Z");
+  assert.deepEqual(result.windows.map(strip), [["2024-01-01T00:00:00.000Z", 1, 1, "final"]]);
+});
+
+Deno.test("WindowAggregator.add() leaves a caught-up partition out of the watermark until its next event", () => {
+  const aggregator = new WindowAggregator({ graceInMs: 0 });
+  aggregator.add([
+    { timestamp: T0 + H, favorite: 1, partitionId: "a" },
+    { timestamp: T0 + 3 * H, favorite: 1, partitionId: "b" },
+  ]);
+  assert.equal(aggregator.watermark?.toISOString(), "2024-01-01T01:00:00.000Z");
+  const idle = aggregator.add([], { caughtUp: ["a"] });
+  assert.equal(idle.watermark?.toISOString(), "2024-01-01T03:00:00.000Z");
+  // Back with an event: a holds the watermark again, which does not move back.
+  const back = aggregator.add([{ timestamp: T0 + 3 * H + 30 * M, favorite: 4, partitionId: "a" }]);
+  assert.equal(back.watermark?.toISOString(), "2024-01-01T03:00:00.000Z");
+  const both = aggregator.add([{ timestamp: T0 + 5 * H, favorite: 1, partitionId: "b" }]);
+  assert.equal(both.watermark?.toISOString(), "2024-01-01T03:30:00.000Z");
+});
+
+Deno.test("WindowAggregator.add() moves the watermark with the events of a partition caught up in the same micro-batch", () => {
+  const aggregator = new WindowAggregator({ graceInMs: H, partitions: ["0", "1"] });
+  aggregator.add([], { caughtUp: ["0", "1"] });
+  const result = aggregator.add([
+    { timestamp: T0 + 10 * M, favorite: 1, partitionId: "1" },
+    { timestamp: T0 + 5 * H, favorite: 1, partitionId: "1" },
+  ], { caughtUp: ["1"] });
+  assert.equal(result.watermark?.toISOString(), "2024-01-01T04:00:00.000Z");
+  assert.deepEqual(result.windows.map(strip), [
+    ["2024-01-01T00:00:00.000Z", 1, 1, "final"],
+    ["2024-01-01T05:00:00.000Z", 1, 1, "updated"],
+  ]);
+});
+
+Deno.test("WindowAggregator.add() judges the events of a partition back from idle against the watermark", () => {
+  const aggregator = new WindowAggregator({ graceInMs: 0 });
+  aggregator.add([
+    { timestamp: T0 + H, favorite: 1, partitionId: "a" },
+    { timestamp: T0 + 3 * H, favorite: 1, partitionId: "b" },
+  ]);
+  aggregator.add([], { caughtUp: ["a"] });
+  const result = aggregator.add([{ timestamp: T0 + 2 * H, favorite: 7, partitionId: "a" }]);
+  assert.deepEqual(result.lateEvents.map((e) => [e.favorite, e.watermark.toISOString()]), [
+    [7, "2024-01-01T03:00:00.000Z"],
+  ]);
+});
+
+Deno.test("WindowAggregator.add() follows the largest event time of all partitions when every one is caught up", () => {
+  const aggregator = new WindowAggregator({ graceInMs: H, partitions: ["a", "b", "c"] });
+  aggregator.add([
+    { timestamp: T0 + 10 * M, favorite: 1, partitionId: "b" },
+    { timestamp: T0 + 5 * H, favorite: 1, partitionId: "a" },
+    { timestamp: T0 + 2 * H, favorite: 1, partitionId: "b" },
+  ], { caughtUp: ["a"] });
+  // c has not delivered: nothing moves yet.
+  assert.equal(aggregator.watermark, null);
+  const result = aggregator.add([], { caughtUp: ["b", "c"] });
+  assert.equal(result.watermark?.toISOString(), "2024-01-01T04:00:00.000Z");
+  assert.deepEqual(result.windows.map(strip), [
+    ["2024-01-01T00:00:00.000Z", 1, 1, "final"],
+    ["2024-01-01T02:00:00.000Z", 1, 1, "final"],
+  ]);
+});
+
+Deno.test("WindowAggregator.add() never moves the watermark back when a new partition appears", () => {
+  const aggregator = new WindowAggregator({ graceInMs: 0 });
+  aggregator.add([
+    { timestamp: T0 + 10 * M, favorite: 1, partitionId: "a" },
+    { timestamp: T0 + 3 * H, favorite: 1, partitionId: "a" },
+  ]);
+  const result = aggregator.add([{ timestamp: T0 + H, favorite: 2, partitionId: "b" }]);
+  assert.equal(result.watermark?.toISOString(), "2024-01-01T03:00:00.000Z");
+  assert.equal(result.lateEvents.length, 1);
+  // The final window of hour 0 is not re-opened by a later event of hour 0.
+  const again = aggregator.add([{ timestamp: T0 + 20 * M, favorite: 5, partitionId: "b" }]);
+  assert.equal(again.lateEvents.length, 1);
+  assert.deepEqual(again.windows, []);
+});
+
 Deno.test("WindowAggregator.snapshot() keeps the largest event time of every partition", () => {
   const aggregator = new WindowAggregator();
   aggregator.add([
@@ -162,6 +269,65 @@ Deno.test("WindowAggregator() resumes from a snapshot with the same windows and 
   const result = resumed.add([{ timestamp: T0 + 20 * M, favorite: 6 }]);
   assert.deepEqual(result.windows.map(strip), [["2024-01-01T00:00:00.000Z", 2, 8, "updated"]]);
   assert.equal(resumed.watermark?.getTime(), T0);
+});
+
+Deno.test("WindowAggregator() restored without a recorded watermark waits for the listed partitions", () => {
+  const resumed = new WindowAggregator({
+    graceInMs: 0,
+    initialState: { maxEventTimeByPartition: { "0": T0 + 5 * H }, openWindows: [] },
+    partitions: ["0", "1"],
+  });
+  assert.equal(resumed.watermark, null);
+  const result = resumed.add([{ timestamp: T0 + H, favorite: 2, partitionId: "1" }]);
+  assert.equal(result.acceptedCount, 1);
+  assert.equal(result.watermark?.toISOString(), "2024-01-01T01:00:00.000Z");
+});
+
+Deno.test("WindowAggregator() resumes at the recorded watermark even with partitions to wait for", () => {
+  const first = new WindowAggregator({ graceInMs: 0 });
+  first.add([
+    { timestamp: T0 + H, favorite: 1, partitionId: "a" },
+    { timestamp: T0 + 4 * H, favorite: 1, partitionId: "b" },
+  ]);
+  first.add([], { caughtUp: ["a"] });
+  const state = first.snapshot();
+  assert.equal(state.watermarkInMs, T0 + 4 * H);
+  const resumed = new WindowAggregator({
+    graceInMs: 0,
+    initialState: state,
+    partitions: ["a", "b", "c"],
+  });
+  assert.equal(resumed.watermark?.getTime(), T0 + 4 * H);
+  assert.deepEqual(resumed.waitingFor, ["c"]);
+  // Nothing moves it until c has delivered or is caught up.
+  const result = resumed.add([{ timestamp: T0 + 9 * H, favorite: 1, partitionId: "b" }]);
+  assert.equal(result.watermark?.getTime(), T0 + 4 * H);
+});
+
+Deno.test("WindowAggregator() rejects a recorded watermark that is not finite", () => {
+  assert.throws(
+    () =>
+      new WindowAggregator({
+        initialState: { maxEventTimeByPartition: {}, openWindows: [], watermarkInMs: NaN },
+      }),
+    /initialState\.watermarkInMs must be a finite epoch ms: current value is NaN/,
+  );
+});
+
+Deno.test("WindowAggregator.expectPartitions() waits for the partitions not seen yet", () => {
+  const aggregator = new WindowAggregator({ graceInMs: 0 });
+  aggregator.add([{ timestamp: T0 + 2 * H, favorite: 1, partitionId: "0" }], { caughtUp: ["2"] });
+  aggregator.expectPartitions(["0", "1", "2"]);
+  assert.deepEqual(aggregator.waitingFor, ["1"]);
+  const result = aggregator.add([{ timestamp: T0 + 3 * H, favorite: 1, partitionId: "0" }]);
+  assert.equal(result.watermark?.toISOString(), "2024-01-01T02:00:00.000Z");
+});
+
+Deno.test("WindowAggregator() rejects a partition id that is not a string", () => {
+  assert.throws(
+    () => new WindowAggregator({ partitions: ["0", 1 as unknown as string] }),
+    /partitions\[1\] must be a string: current value is 1/,
+  );
 });
 
 Deno.test("WindowAggregator() rejects an initial window that is not a window start", () => {
