@@ -3,14 +3,17 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { join } from "node:path";
 import {
-  type AddAction,
-  type DeltaAction,
+  commitWithRetries,
+  createDeltaTable,
+  type DataFileFormat,
   type DeltaField,
-  listDeltaLog,
+  fileStats,
   loadDeltaSnapshot,
   readDeltaTable,
+  removeDataFile,
+  rewriteActions,
+  writeDataFile,
 } from "@/store";
 
 /** One detection result: what the detector said about one window. */
@@ -55,6 +58,13 @@ export const ANOMALIES_SCHEMA: readonly DeltaField[] = [
 ];
 
 const SCHEMA_STRING = JSON.stringify({ type: "struct", fields: ANOMALIES_SCHEMA });
+
+/** Anomalies data files: the records' frame, with the bounds of `timestamp` as statistics. */
+const ANOMALIES_FILES: DataFileFormat<AnomalyRecord> = {
+  toFrame: recordsToFrame,
+  stats: (rows) =>
+    fileStats(rows, [{ name: "timestamp", timestamp: true, value: (r) => r.timestamp.getTime() }]),
+};
 
 /** Options of {@linkcode AnomaliesTable.write}. */
 export interface AnomaliesWriteOptions {
@@ -118,33 +128,7 @@ export class AnomaliesTable {
 
   /** Opens the table at `path`, creating it when it has no log; checks an existing schema. */
   static async open(path: string): Promise<AnomaliesTable> {
-    const listing = await listDeltaLog(path);
-    if (listing.commits.length === 0 && listing.checkpoints.length === 0) {
-      await Deno.mkdir(join(path, "_delta_log"), { recursive: true });
-      const createdTime = Date.now();
-      await publish(path, 0, [
-        {
-          commitInfo: {
-            timestamp: createdTime,
-            operation: "CREATE TABLE",
-            operationParameters: { partitionBy: "[]" },
-            isBlindAppend: true,
-            engineInfo: "hubwatch",
-          },
-        },
-        { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
-        {
-          metaData: {
-            id: crypto.randomUUID(),
-            format: { provider: "parquet", options: {} },
-            schemaString: SCHEMA_STRING,
-            partitionColumns: [],
-            configuration: {},
-            createdTime,
-          },
-        },
-      ]);
-    }
+    await createDeltaTable(path, { schemaString: SCHEMA_STRING, configuration: {}, now: Date.now });
     const snapshot = await loadDeltaSnapshot(path);
     if (snapshot.metadata.schemaString !== SCHEMA_STRING) {
       const names = (JSON.parse(snapshot.metadata.schemaString).fields ?? []).map((
@@ -184,87 +168,47 @@ export class AnomaliesTable {
   ): Promise<number> {
     records.forEach(validateRecord);
     const maxAttempts = options.maxCommitAttempts ?? 20;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const snapshot = await loadDeltaSnapshot(this.path);
-      const live = [...snapshot.files.values()];
-      const current = live.length === 0
-        ? []
-        : recordsFromFrame(await readDeltaTable(this.path, { snapshot }));
-      const merged = new Map<string, AnomalyRecord>();
-      for (const row of current) {
-        if (row.mode !== options.replaceMode) merged.set(keyOf(row), row);
-      }
-      for (const row of records) merged.set(keyOf(row), row);
-      const rows = [...merged.values()].sort(compareRecords);
-      const add = rows.length > 0 ? await this.#writeDataFile(rows) : undefined;
-      const timestamp = Date.now();
-      const actions: DeltaAction[] = [{
-        commitInfo: {
-          timestamp,
+    const outcome = await commitWithRetries(
+      this.path,
+      { maxAttempts },
+      async (snapshot) => {
+        const live = [...snapshot.files.values()];
+        const current = live.length === 0
+          ? []
+          : recordsFromFrame(await readDeltaTable(this.path, { snapshot }));
+        const merged = new Map<string, AnomalyRecord>();
+        for (const row of current) {
+          if (row.mode !== options.replaceMode) merged.set(keyOf(row), row);
+        }
+        for (const row of records) merged.set(keyOf(row), row);
+        const rows = [...merged.values()].sort(compareRecords);
+        const add = rows.length > 0
+          ? await writeDataFile(this.path, rows, ANOMALIES_FILES, Date.now)
+          : undefined;
+        const actions = rewriteActions({
+          timestamp: Date.now(),
           operation: "WRITE",
           operationParameters: { mode: "Overwrite", partitionBy: "[]" },
           readVersion: snapshot.version,
-          isolationLevel: "Serializable",
-          isBlindAppend: false,
-          operationMetrics: {
-            numFiles: String(add ? 1 : 0),
-            numOutputRows: String(rows.length),
-            numRemovedFiles: String(live.length),
-          },
-          engineInfo: "hubwatch",
-        },
-      }];
-      for (const removed of live) {
-        actions.push({
-          remove: {
-            path: removed.path,
-            deletionTimestamp: timestamp,
-            dataChange: true,
-            extendedFileMetadata: true,
-            partitionValues: {},
-            size: removed.size,
-          },
+          numOutputRows: rows.length,
+          removes: live,
+          add,
         });
-      }
-      if (add) actions.push({ add });
-      const version = snapshot.version + 1;
-      if (await publish(this.path, version, actions)) {
-        // The replaced files are no longer referenced by the latest version; old versions
-        // are not kept readable (the table is a cache of detection results).
-        for (const removed of live) {
-          await Deno.remove(join(this.path, decodeURIComponent(removed.path))).catch(() => {});
-        }
-        return version;
-      }
-      if (add) await Deno.remove(join(this.path, add.path)).catch(() => {});
-    }
-    throw new Error(
-      `Cannot commit to anomalies table ${this.path} as a version must be free: other writers won ${maxAttempts} attempts`,
+        const discard = async () => {
+          if (add) await removeDataFile(this.path, add.path);
+        };
+        return { actions, value: live, discard };
+      },
     );
-  }
-
-  async #writeDataFile(rows: AnomalyRecord[]): Promise<AddAction> {
-    const name = `part-00000-${crypto.randomUUID()}-c000.snappy.parquet`;
-    const path = join(this.path, name);
-    try {
-      recordsToFrame(rows).writeParquet(path, { compression: "snappy" });
-      const info = await Deno.stat(path);
-      const times = rows.map((r) => r.timestamp.getTime());
-      return {
-        path: name,
-        partitionValues: {},
-        size: info.size,
-        modificationTime: info.mtime?.getTime() ?? Date.now(),
-        dataChange: true,
-        stats: JSON.stringify({
-          numRecords: rows.length,
-          minValues: { timestamp: new Date(Math.min(...times)).toISOString() },
-          maxValues: { timestamp: new Date(Math.max(...times)).toISOString() },
-        }),
-      };
-    } catch (error) {
-      throw new Error(`Cannot write data file ${name} of ${this.path}`, { cause: error });
+    if (outcome.status !== "committed") {
+      throw new Error(
+        `Cannot commit to anomalies table ${this.path} as a version must be free: other writers won ${maxAttempts} attempts`,
+      );
     }
+    // The replaced files are no longer referenced by the latest version; old versions are not
+    // kept readable (the table is a cache of detection results).
+    for (const removed of outcome.value) await removeDataFile(this.path, removed.path);
+    return outcome.version;
   }
 }
 
@@ -356,27 +300,4 @@ function recordsFromFrame(frame: pl.DataFrame): AnomalyRecord[] {
     };
   }
   return rows;
-}
-
-/** Writes a commit to a temporary file and hard-links it to the version; false when taken. */
-async function publish(path: string, version: number, actions: DeltaAction[]): Promise<boolean> {
-  const log = join(path, "_delta_log");
-  const stem = String(version).padStart(20, "0");
-  const tmp = join(log, `.${stem}.json.${crypto.randomUUID()}.tmp`);
-  try {
-    await Deno.writeTextFile(tmp, actions.map((a) => JSON.stringify(a)).join("\n") + "\n", {
-      createNew: true,
-    });
-    try {
-      await Deno.link(tmp, join(log, `${stem}.json`));
-      return true;
-    } catch (error) {
-      if (error instanceof Deno.errors.AlreadyExists) return false;
-      throw error;
-    }
-  } catch (error) {
-    throw new Error(`Cannot publish commit ${version} of ${path}`, { cause: error });
-  } finally {
-    await Deno.remove(tmp).catch(() => {});
-  }
 }

@@ -1,19 +1,22 @@
 import pl from "nodejs-polars";
 import { join, relative, sep } from "node:path";
 import { type WindowRow, windowsFromDataFrame, windowsToDataFrame } from "@/window";
-import type { AddAction, CommitInfoAction, DeltaAction, RemoveAction } from "./actions.ts";
-import {
-  type DeltaSnapshot,
-  listDeltaLog,
-  loadDeltaSnapshot,
-  readCommit,
-} from "./delta_snapshot.ts";
+import type { AddAction, DeltaAction } from "./actions.ts";
+import { type DeltaSnapshot, loadDeltaSnapshot, readCommit } from "./delta_snapshot.ts";
 import { readDeltaTable } from "./read_delta_table.ts";
 import { CommitConflictError, DeltaProtocolError } from "./errors.ts";
 import { HISTORY_SCHEMA, HISTORY_SCHEMA_STRING } from "./history_schema.ts";
 import { parseSchema } from "./_schema.ts";
 import { writeCheckpoint } from "./_checkpoint.ts";
-import { checkpointPath, commitPath, dataFilePath, logDir, versionStem } from "./_paths.ts";
+import { checkpointPath, logDir, versionStem } from "./_paths.ts";
+import { commitWithRetries, createDeltaTable, rewriteActions } from "./_delta_commit.ts";
+import {
+  type DataFileFormat,
+  fileStats,
+  removeDataFile,
+  type StatsColumn,
+  writeDataFile,
+} from "./_data_file.ts";
 
 /** Position of the last event of one hub partition covered by a commit. */
 export interface PartitionPosition {
@@ -175,6 +178,22 @@ export interface VacuumResult {
 const DAY_IN_MS = 86_400_000;
 const HISTORY_COLUMNS = HISTORY_SCHEMA.map((f) => f.name);
 
+/** Every history column's bounds go into `add.stats`; the two timestamps as ISO-8601. */
+const HISTORY_STATS_COLUMNS: readonly StatsColumn<WindowRow>[] = HISTORY_SCHEMA.map((f) => ({
+  name: f.name,
+  timestamp: f.type === "timestamp",
+  value: (row: WindowRow) => {
+    const v = row[f.name as keyof WindowRow];
+    return v instanceof Date ? v.getTime() : v;
+  },
+}));
+
+/** History data files: the window frame, with min/max and null counts of every column. */
+const HISTORY_FILES: DataFileFormat<WindowRow> = {
+  toFrame: windowsToDataFrame,
+  stats: (rows) => fileStats(rows, HISTORY_STATS_COLUMNS, { nullCount: true }),
+};
+
 /**
  * The history of windows as a Delta Lake table: Parquet data files plus `_delta_log/` JSON
  * commits (protocol reader 1 / writer 2), readable by Spark, Databricks and delta-rs.
@@ -236,33 +255,11 @@ export class HistoryTable {
       }
     }
     const now = options.now ?? Date.now;
-    const listing = await listDeltaLog(path);
-    if (listing.commits.length === 0 && listing.checkpoints.length === 0) {
-      await Deno.mkdir(logDir(path), { recursive: true });
-      const createdTime = now();
-      await publishCommit(path, 0, [
-        {
-          commitInfo: {
-            timestamp: createdTime,
-            operation: "CREATE TABLE",
-            operationParameters: { partitionBy: "[]" },
-            isBlindAppend: true,
-            engineInfo: "hubwatch",
-          },
-        },
-        { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
-        {
-          metaData: {
-            id: crypto.randomUUID(),
-            format: { provider: "parquet", options: {} },
-            schemaString: HISTORY_SCHEMA_STRING,
-            partitionColumns: [],
-            configuration: { "delta.checkpointInterval": String(checkpointInterval) },
-            createdTime,
-          },
-        },
-      ]); // false: another process created it first; fine.
-    }
+    await createDeltaTable(path, {
+      schemaString: HISTORY_SCHEMA_STRING,
+      configuration: { "delta.checkpointInterval": String(checkpointInterval) },
+      now,
+    }); // false: it exists, or another process created it first; fine.
     const snapshot = await loadDeltaSnapshot(path);
     const { minReaderVersion, minWriterVersion } = snapshot.protocol;
     if (minReaderVersion > 1 || minWriterVersion > 2) {
@@ -387,104 +384,95 @@ export class HistoryTable {
       );
     }
     let completeFile: AddAction | undefined;
-    let lastVersion = -1;
-    for (let attempt = 1; attempt <= this.#maxCommitAttempts; attempt++) {
-      options.abortSignal?.throwIfAborted();
-      const snapshot = await loadDeltaSnapshot(this.path);
-      lastVersion = snapshot.version + 1;
-      if (txn && (snapshot.appVersions.get(txn.appId) ?? -1) >= txn.version) {
-        if (completeFile) await this.#removeDataFile(completeFile.path);
+    const outcome = await commitWithRetries<{ add?: AddAction; removes: AddAction[] }, number>(
+      this.path,
+      { maxAttempts: this.#maxCommitAttempts, abortSignal: options.abortSignal },
+      async (snapshot) => {
+        if (txn && (snapshot.appVersions.get(txn.appId) ?? -1) >= txn.version) {
+          return { skip: snapshot.version };
+        }
+        let removes: AddAction[];
+        let add: AddAction | undefined;
+        if (mode === "complete") {
+          removes = [...snapshot.files.values()];
+          if (rows.length > 0) {
+            completeFile ??= await writeDataFile(this.path, rows, HISTORY_FILES, this.#now);
+          }
+          add = completeFile;
+        } else {
+          const keys = rows.map((r) => r.groupTime.getTime()).sort((a, b) => a - b);
+          const live = [...snapshot.files.values()];
+          removes = live.length + 1 > this.#compactAfterFiles
+            ? live
+            : live.filter((f) => rows.length > 0 && mayHoldAny(f, keys));
+          const keySet = new Set(keys);
+          const kept = removes.length === 0 ? [] : (await readDeltaTable(this.path, {
+            snapshot,
+            files: removes,
+          }).then(windowsFromDataFrame)).filter((r) => !keySet.has(r.groupTime.getTime()));
+          const merged = [...kept, ...rows].sort((a, b) =>
+            a.groupTime.getTime() - b.groupTime.getTime()
+          );
+          add = merged.length > 0
+            ? await writeDataFile(this.path, merged, HISTORY_FILES, this.#now)
+            : undefined;
+        }
+        const actions = rewriteActions({
+          timestamp: this.#now(),
+          operation: mode === "complete" ? "WRITE" : "MERGE",
+          operationParameters: mode === "complete"
+            ? { mode: "Overwrite", partitionBy: "[]" }
+            : { predicate: "target.groupTime = source.groupTime" },
+          readVersion: snapshot.version,
+          numOutputRows: rows.length,
+          removes,
+          add,
+          commitInfoExtra: progress
+            ? { txnId: crypto.randomUUID(), hubwatchProgress: progress }
+            : { txnId: crypto.randomUUID() },
+          txn,
+        });
+        const discard = async () => {
+          if (mode === "merge" && add) await removeDataFile(this.path, add.path);
+        };
+        return { actions, value: { add, removes }, discard };
+      },
+    );
+    if (outcome.status !== "committed") {
+      if (completeFile) await removeDataFile(this.path, completeFile.path);
+      if (outcome.status === "skipped") {
         return {
-          version: snapshot.version,
+          version: outcome.value,
           committed: false,
-          attempts: attempt,
+          attempts: outcome.attempts,
           addedFiles: [],
           removedFiles: [],
           checkpointed: false,
         };
       }
-      let removes: AddAction[];
-      let add: AddAction | undefined;
-      if (mode === "complete") {
-        removes = [...snapshot.files.values()];
-        if (rows.length > 0) completeFile ??= await this.#writeDataFile(rows);
-        add = completeFile;
-      } else {
-        const keys = rows.map((r) => r.groupTime.getTime()).sort((a, b) => a - b);
-        const live = [...snapshot.files.values()];
-        removes = live.length + 1 > this.#compactAfterFiles
-          ? live
-          : live.filter((f) => rows.length > 0 && mayHoldAny(f, keys));
-        const keySet = new Set(keys);
-        const kept = removes.length === 0 ? [] : (await readDeltaTable(this.path, {
-          snapshot,
-          files: removes,
-        }).then(windowsFromDataFrame)).filter((r) => !keySet.has(r.groupTime.getTime()));
-        const merged = [...kept, ...rows].sort((a, b) =>
-          a.groupTime.getTime() - b.groupTime.getTime()
-        );
-        add = merged.length > 0 ? await this.#writeDataFile(merged) : undefined;
-      }
-      const timestamp = this.#now();
-      const commitInfo: CommitInfoAction = {
-        timestamp,
-        operation: mode === "complete" ? "WRITE" : "MERGE",
-        operationParameters: mode === "complete"
-          ? { mode: "Overwrite", partitionBy: "[]" }
-          : { predicate: "target.groupTime = source.groupTime" },
-        readVersion: snapshot.version,
-        isolationLevel: "Serializable",
-        isBlindAppend: false,
-        operationMetrics: {
-          numFiles: String(add ? 1 : 0),
-          numOutputRows: String(rows.length),
-          numRemovedFiles: String(removes.length),
-        },
-        engineInfo: "hubwatch",
-        txnId: crypto.randomUUID(),
-      };
-      if (progress) commitInfo.hubwatchProgress = progress;
-      const actions: DeltaAction[] = [{ commitInfo }];
-      if (txn) actions.push({ txn: { ...txn, lastUpdated: timestamp } });
-      for (const removed of removes) {
-        const remove: RemoveAction = {
-          path: removed.path,
-          deletionTimestamp: timestamp,
-          dataChange: true,
-          extendedFileMetadata: true,
-          partitionValues: {},
-          size: removed.size,
-        };
-        actions.push({ remove });
-      }
-      if (add) actions.push({ add });
-      const version = snapshot.version + 1;
-      if (await publishCommit(this.path, version, actions)) {
-        const result: CommitResult = {
-          version,
-          committed: true,
-          attempts: attempt,
-          addedFiles: add ? [add.path] : [],
-          removedFiles: removes.map((r) => r.path),
-          checkpointed: false,
-        };
-        if (version % this.#checkpointInterval === 0) {
-          try {
-            await this.checkpoint(version);
-            result.checkpointed = true;
-          } catch (error) {
-            result.checkpointError = error as Error;
-          }
-        }
-        return result;
-      }
-      if (mode === "merge" && add) await this.#removeDataFile(add.path);
+      throw new CommitConflictError(
+        `Cannot commit to history table ${this.path} as version ${outcome.version} must be free: other writers won ${this.#maxCommitAttempts} attempts`,
+        outcome.version,
+      );
     }
-    if (completeFile) await this.#removeDataFile(completeFile.path);
-    throw new CommitConflictError(
-      `Cannot commit to history table ${this.path} as version ${lastVersion} must be free: other writers won ${this.#maxCommitAttempts} attempts`,
-      lastVersion,
-    );
+    const { version, attempts, value: { add, removes } } = outcome;
+    const result: CommitResult = {
+      version,
+      committed: true,
+      attempts,
+      addedFiles: add ? [add.path] : [],
+      removedFiles: removes.map((r) => r.path),
+      checkpointed: false,
+    };
+    if (version % this.#checkpointInterval === 0) {
+      try {
+        await this.checkpoint(version);
+        result.checkpointed = true;
+      } catch (error) {
+        result.checkpointError = error as Error;
+      }
+    }
+    return result;
   }
 
   /**
@@ -562,65 +550,6 @@ export class HistoryTable {
     }
     return { deletedFiles: deletedFiles.sort() };
   }
-
-  async #writeDataFile(rows: WindowRow[]): Promise<AddAction> {
-    const name = `part-00000-${crypto.randomUUID()}-c000.snappy.parquet`;
-    const path = join(this.path, name);
-    try {
-      windowsToDataFrame(rows).writeParquet(path, { compression: "snappy" });
-      const info = await Deno.stat(path);
-      return {
-        path: name,
-        partitionValues: {},
-        size: info.size,
-        modificationTime: info.mtime?.getTime() ?? this.#now(),
-        dataChange: true,
-        stats: JSON.stringify(statsOf(rows)),
-      };
-    } catch (error) {
-      throw new Error(`Cannot write data file ${name} of ${this.path}`, { cause: error });
-    }
-  }
-
-  async #removeDataFile(addPath: string): Promise<void> {
-    await Deno.remove(dataFilePath(this.path, addPath)).catch(() => {});
-  }
-}
-
-/**
- * Publishes a commit: writes it to a temporary file (createNew, fsync) and hard-links it to the
- * version's name, which fails when that version exists. Returns false when another writer has
- * the version.
- */
-async function publishCommit(
-  tablePath: string,
-  version: number,
-  actions: DeltaAction[],
-): Promise<boolean> {
-  const text = actions.map((a) => JSON.stringify(a)).join("\n") + "\n";
-  const tmp = join(logDir(tablePath), `.${versionStem(version)}.json.${crypto.randomUUID()}.tmp`);
-  try {
-    const file = await Deno.open(tmp, { createNew: true, write: true });
-    try {
-      const bytes = new TextEncoder().encode(text);
-      let written = 0;
-      while (written < bytes.length) written += await file.write(bytes.subarray(written));
-      await file.syncData();
-    } finally {
-      file.close();
-    }
-    try {
-      await Deno.link(tmp, commitPath(tablePath, version));
-      return true;
-    } catch (error) {
-      if (error instanceof Deno.errors.AlreadyExists) return false;
-      throw error;
-    }
-  } catch (error) {
-    throw new Error(`Cannot publish commit ${version} of ${tablePath}`, { cause: error });
-  } finally {
-    await Deno.remove(tmp).catch(() => {});
-  }
 }
 
 async function* walkDataFiles(dir: string): AsyncGenerator<string> {
@@ -674,25 +603,6 @@ function mayHoldAny(add: AddAction, sortedKeys: number[]): boolean {
   const range = groupTimeRange(add);
   if (!range) return true;
   return sortedKeys.some((k) => k >= range.min && k <= range.max);
-}
-
-function statsOf(rows: WindowRow[]) {
-  const minValues: Record<string, unknown> = {};
-  const maxValues: Record<string, unknown> = {};
-  const nullCount: Record<string, number> = {};
-  for (const name of HISTORY_COLUMNS) {
-    const values = rows.map((r) => {
-      const v = r[name as keyof WindowRow];
-      return v instanceof Date ? v.getTime() : v as number;
-    });
-    const min = Math.min(...values);
-    const max = Math.max(...values);
-    const isTime = name === "groupTime" || name === "windowEnd";
-    minValues[name] = isTime ? new Date(min).toISOString() : min;
-    maxValues[name] = isTime ? new Date(max).toISOString() : max;
-    nullCount[name] = 0;
-  }
-  return { numRecords: rows.length, minValues, maxValues, nullCount };
 }
 
 /** Validates rows (or a frame) against the history schema; returns rows sorted by groupTime. */

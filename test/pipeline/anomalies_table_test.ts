@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { AnomaliesTable, type AnomalyRecord } from "@/pipeline";
-import { HistoryTable, readDeltaTable } from "@/store";
+import { HistoryTable, loadDeltaSnapshot, readDeltaTable } from "@/store";
 
 const t = (h: number) => new Date(Date.UTC(2026, 0, 5, h));
 
@@ -127,4 +127,44 @@ Deno.test("AnomaliesTable.write() from two writers at once keeps both rows", asy
   await Promise.all([x.table.write([record(1)]), other.write([record(2)])]);
   assert.deepEqual((await x.table.read()).map((r) => r.timestamp), [t(1), t(2)]);
   assert.equal(await x.table.latestVersion(), 2);
+});
+
+Deno.test("AnomaliesTable.write() commits a WRITE that removes the old file and adds one with timestamp stats", async () => {
+  await using x = await tempTable();
+  await x.table.write([record(3)]);
+  const [old] = (await loadDeltaSnapshot(x.table.path)).files.values();
+  await x.table.write([record(1), record(2, { mode: "entire" })]);
+  const log = `${x.table.path}/_delta_log/00000000000000000002.json`;
+  const lines = (await Deno.readTextFile(log)).trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(lines.length, 3);
+  const { timestamp, ...commitInfo } = lines[0].commitInfo;
+  assert.deepEqual(commitInfo, {
+    operation: "WRITE",
+    operationParameters: { mode: "Overwrite", partitionBy: "[]" },
+    readVersion: 1,
+    isolationLevel: "Serializable",
+    isBlindAppend: false,
+    operationMetrics: { numFiles: "1", numOutputRows: "3", numRemovedFiles: "1" },
+    engineInfo: "hubwatch",
+  });
+  assert.deepEqual(lines[1], {
+    remove: {
+      path: old.path,
+      deletionTimestamp: timestamp,
+      dataChange: true,
+      extendedFileMetadata: true,
+      partitionValues: {},
+      size: old.size,
+    },
+  });
+  const add = lines[2].add;
+  assert.equal(
+    add.stats,
+    '{"numRecords":3,"minValues":{"timestamp":"2026-01-05T01:00:00.000Z"},"maxValues":{"timestamp":"2026-01-05T03:00:00.000Z"}}',
+  );
+  assert.equal(add.size, (await Deno.stat(`${x.table.path}/${add.path}`)).size);
+  assert.deepEqual(
+    [...Deno.readDirSync(x.table.path)].map((e) => e.name).filter((n) => n.endsWith(".parquet")),
+    [add.path],
+  );
 });
