@@ -11,12 +11,17 @@ drives jupyter_client itself:
   reply, and on a cell that exceeds its timeout (the kernel is interrupted, then shut down);
 * honours `update_display_data` and `clear_output`, so live progress ends in its final state;
 * always writes the executed notebook (also on failure) and can export HTML;
-* always shuts the kernel down, also on SIGINT/SIGTERM.
+* always shuts the kernel down, also on SIGINT/SIGTERM;
+* starts one kernel at a time on this machine (a lock file), so that runners started side by
+  side cannot pick the same free TCP ports: a client connected to another kernel's port fails
+  with `ValueError: Invalid Signature` (seen with six runners started at once).
 
 Usage: nbrun.py [--out DIR] [--html] [--timeout SECONDS] [--grace SECONDS] NOTEBOOK...
 Exit code 0 when every notebook ran without error, 1 otherwise, 2 on bad usage.
 """
 import argparse
+import contextlib
+import fcntl
 import os
 import queue
 import signal
@@ -36,6 +41,20 @@ from jupyter_client.manager import KernelManager  # noqa: E402
 
 class Interrupted(Exception):
     pass
+
+
+KERNEL_START_LOCK = Path(os.environ.get("TMPDIR", "/tmp")) / "hubwatch-kernel-start.lock"
+
+
+@contextlib.contextmanager
+def kernel_start_lock():
+    """Holds a machine-wide lock from choosing the kernel's ports until the kernel has bound them."""
+    with open(KERNEL_START_LOCK, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _on_signal(signum, _frame):
@@ -166,11 +185,12 @@ def execute_notebook(path, out_dir, timeout, grace, html):
     failure = None
     kc = None
     try:
-        # The kernel's own stderr only says that `deno jupyter` is unstable: keep it out of logs.
-        km.start_kernel(cwd=str(Path(path).resolve().parent), stderr=subprocess.DEVNULL)
-        kc = km.client()
-        kc.start_channels()
-        kc.wait_for_ready(timeout=120)
+        with kernel_start_lock():
+            # The kernel's own stderr only says that `deno jupyter` is unstable: keep it out of logs.
+            km.start_kernel(cwd=str(Path(path).resolve().parent), stderr=subprocess.DEVNULL)
+            kc = km.client()
+            kc.start_channels()
+            kc.wait_for_ready(timeout=120)
         count = 0
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
