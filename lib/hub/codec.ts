@@ -127,7 +127,12 @@ function isIsoDateTime(text: string): boolean {
 function show(value: unknown): string {
   let text: string;
   try {
-    text = typeof value === "string" ? JSON.stringify(value) : String(JSON.stringify(value));
+    // A Date would print as a JSON string; name it so the message does not look self-contradictory.
+    text = value instanceof Date
+      ? `a Date (${Number.isNaN(value.getTime()) ? "invalid" : value.toISOString()})`
+      : typeof value === "string"
+      ? JSON.stringify(value)
+      : String(JSON.stringify(value));
   } catch {
     text = String(value);
   }

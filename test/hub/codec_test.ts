@@ -96,3 +96,18 @@ Deno.test("validateTweetEvent() rejects a favorite given as a string", () => {
     message: 'Cannot read event as field "favorite" must be an integer: current value is "3"',
   });
 });
+
+Deno.test("encodeTweetEvent() names a Date given as timestamp instead of printing it like a string", () => {
+  assert.throws(
+    () =>
+      encodeTweetEvent({
+        timestamp: new Date(Date.UTC(2026, 0, 5)) as unknown as string,
+        favorite: 1,
+      }),
+    {
+      name: "TypeError",
+      message:
+        'Cannot read event as field "timestamp" must be an ISO-8601 string: current value is a Date (2026-01-05T00:00:00.000Z)',
+    },
+  );
+});
