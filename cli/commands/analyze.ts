@@ -12,10 +12,12 @@ import type { ApiVersion } from "@/detect";
 import { type AlertHook, formatAlertLine, webhookAlertHook } from "@/alert";
 import {
   type AnalyzeProgress,
+  DEAD_LETTERS_DIR,
   describeLast,
   detectHistory,
   type DetectHistoryResult,
   hubSource,
+  LATE_EVENTS_DIR,
   runAnalyzeJob,
 } from "@/pipeline";
 import { type HubTarget, resolveHubTarget } from "../_hub_target.ts";
@@ -315,6 +317,14 @@ export const analyzeCommand: Command = {
     console.log(
       `Consumed ${a.events} events in ${a.batches} micro-batches (${a.lateEvents} late, ${a.rejectedEvents} rejected, ${a.duplicatesSkipped} duplicates skipped); history table version ${a.tableVersion} (${historyPath})`,
     );
+    if (a.lateEvents > 0) {
+      console.log(`Late events (not in any window): ${path.join(historyPath, LATE_EVENTS_DIR)}`);
+    }
+    if (a.rejectedEvents > 0) {
+      console.log(
+        `Rejected events, with the reason: ${path.join(historyPath, DEAD_LETTERS_DIR)}`,
+      );
+    }
     if (result.continuous) {
       const c = result.continuous;
       console.log(

@@ -100,13 +100,13 @@ export interface AnalyzeMonitorOptions extends LiveDisplayOptions {
   graceInMs?: number;
 }
 
-/** The decoded event as a preview row. */
+/** The decoded event as a preview row (an undecodable one with empty time and likes). */
 export function sourceEventRow(e: SourceEvent): PreviewRow {
   return {
     partition: e.partitionId,
     sequenceNumber: e.sequenceNumber,
-    timestamp: new Date(e.event.timestamp),
-    favorite: e.event.favorite,
+    timestamp: e.event === undefined ? null : new Date(e.event.timestamp),
+    favorite: e.event === undefined ? null : e.event.favorite,
   };
 }
 
@@ -197,7 +197,9 @@ export class AnalyzeMonitor {
       void this.events.push(batch.map(sourceEventRow));
       this.#showWindows(
         this.#aggregator.add(
-          batch.map((e) => ({ ...e.event, partitionId: e.partitionId })),
+          batch.flatMap((e) =>
+            e.event === undefined ? [] : [{ ...e.event, partitionId: e.partitionId }]
+          ),
         ).windows,
       );
     }, (signal) => {

@@ -21,7 +21,7 @@ import {
 } from "@azure/event-hubs";
 import { toHubError } from "../hub/errors.ts";
 import { decodeTweetEvent, type TweetEvent } from "../hub/codec.ts";
-import { type DeadLetterSink } from "../hub/dead_letter.ts";
+import { type DeadLetterRecord, toDeadLetterRecord } from "../hub/dead_letter.ts";
 import { subscribeEvents } from "../hub/subscribe_events.ts";
 import {
   HistoryTable,
@@ -30,24 +30,33 @@ import {
   progressWatermarkInMs,
   type StreamProgress,
 } from "../store/history_table.ts";
-import {
-  type LateEvent,
-  WindowAggregator,
-  type WindowEvent,
-  type WindowRow,
-} from "../window/mod.ts";
+import { WindowAggregator, type WindowEvent, type WindowRow } from "../window/mod.ts";
 
-/** One consumed event with its position in the hub. */
-export interface SourceEvent {
-  /** Partition the event was read from. */
-  partitionId: string;
-  /** Position in the partition (increases by 1 per event). */
-  sequenceNumber: number;
-  /** Opaque offset of the event. */
-  offset: string;
-  /** The decoded event. */
-  event: WindowEvent;
-}
+/**
+ * One consumed event with its position in the hub: decoded (`event`), or undecodable
+ * (`deadLetter`: not windowed, written to the table's dead-letter log with the micro-batch).
+ */
+export type SourceEvent =
+  & {
+    /** Partition the event was read from. */
+    partitionId: string;
+    /** Position in the partition (increases by 1 per event). */
+    sequenceNumber: number;
+    /** Opaque offset of the event. */
+    offset: string;
+  }
+  & (
+    | {
+      /** The decoded event. */
+      event: WindowEvent;
+      deadLetter?: undefined;
+    }
+    | {
+      event?: undefined;
+      /** The raw event and why it could not be decoded. */
+      deadLetter: DeadLetterRecord;
+    }
+  );
 
 /** Where the source must start: partition id → last event already committed. */
 export interface SourceStart {
@@ -118,12 +127,10 @@ export interface HubSourceOptions {
    * @default {"earliest"}
    */
   startFrom?: "earliest" | "latest";
-  /**
-   * Where undecodable events go.
-   * @default {undefined} (only counted by the hub layer)
-   */
-  deadLetters?: DeadLetterSink;
 }
+
+/** What the hub source's decoder gives for one body. */
+type Decoded = { event: TweetEvent; reason?: undefined } | { reason: string; body: unknown };
 
 /**
  * An {@linkcode AnalyzeSource} over Event Hubs with `subscribeEvents`: every partition, bodies
@@ -134,7 +141,8 @@ export interface HubSourceOptions {
  * the partition's last enqueued event (known from the runtime metrics sent with every batch)
  * or, after a wait with no events, when the partition's properties show nothing beyond what was
  * read. A partition whose reader starts late therefore holds the watermark back, and one that
- * receives nothing does not.
+ * receives nothing does not. An undecodable body is handed on as a `deadLetter` with the
+ * decoder's reason, so that the analyze job logs it exactly once with its micro-batch.
  */
 export function hubSource(options: HubSourceOptions): AnalyzeSource {
   const consumerGroup = options.consumerGroup ?? "$Default";
@@ -167,15 +175,20 @@ export function hubSource(options: HubSourceOptions): AnalyzeSource {
           }
         }
         yield { type: "partitions", partitionIds };
-        const stream = subscribeEvents<TweetEvent>({
+        const stream = subscribeEvents<Decoded>({
           connectionString: options.connectionString,
           eventHubName: options.eventHubName,
           consumerGroup,
           maxBatchSize: options.maxBatchSize ?? 500,
           maxWaitTimeInSeconds: options.maxWaitTimeInSeconds ?? 1,
           startPosition,
-          decode: decodeTweetEvent,
-          deadLetters: options.deadLetters,
+          decode: (body) => {
+            try {
+              return { event: decodeTweetEvent(body) };
+            } catch (error) {
+              return { reason: error instanceof Error ? error.message : String(error), body };
+            }
+          },
           trackLastEnqueuedEventProperties: true,
           deliverEmptyBatches: true,
           abortSignal: start.abortSignal,
@@ -186,12 +199,30 @@ export function hubSource(options: HubSourceOptions): AnalyzeSource {
           for await (const batch of stream) {
             const partitionId = batch.partitionId;
             if (batch.events.length > 0) {
-              yield batch.events.map((e) => ({
-                partitionId,
-                sequenceNumber: e.sequenceNumber,
-                offset: e.offset,
-                event: { timestamp: Date.parse(e.body.timestamp), favorite: e.body.favorite },
-              }));
+              yield batch.events.map((e): SourceEvent => {
+                const position = {
+                  partitionId,
+                  sequenceNumber: e.sequenceNumber,
+                  offset: e.offset,
+                };
+                const decoded = e.body;
+                return decoded.reason === undefined
+                  ? {
+                    ...position,
+                    event: {
+                      timestamp: Date.parse(decoded.event.timestamp),
+                      favorite: decoded.event.favorite,
+                    },
+                  }
+                  : {
+                    ...position,
+                    deadLetter: toDeadLetterRecord(
+                      { ...e, body: decoded.body },
+                      partitionId,
+                      decoded.reason,
+                    ),
+                  };
+              });
             }
             const before = lastRead.get(partitionId) ?? -1;
             const at = Math.max(before, batch.lastSequenceNumber ?? -1);
@@ -316,7 +347,10 @@ export interface AnalyzeSummary {
   events: number;
   /** Late events (written to the late-events log) by this run. */
   lateEvents: number;
-  /** Events with an invalid timestamp or favorite. */
+  /**
+   * Events not windowed because they could not be decoded or have an invalid timestamp or
+   * favorite; each is written to the dead-letter log ({@linkcode readDeadLetters}).
+   */
   rejectedEvents: number;
   /** Events at or before an already committed position (re-delivered), skipped. */
   duplicatesSkipped: number;
@@ -389,6 +423,12 @@ export interface AnalyzeOptions {
 
 /** Folder, inside the table, of the late-events log (one JSON-lines file per micro-batch). */
 export const LATE_EVENTS_DIR = "_late_events";
+
+/**
+ * Folder, inside the table, of the dead-letter log: events that could not be windowed, with the
+ * reason (one JSON-lines file per micro-batch).
+ */
+export const DEAD_LETTERS_DIR = "_dead_letters";
 
 /**
  * Runs the analyze job's first half until the source ends, `idleTimeoutInMs` passes without
@@ -501,13 +541,47 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeSummary> 
     pendingCaughtUp = new Set();
     if (fresh.length === 0 && caughtUp.size === 0) return;
     const watermarkBefore = aggregator.watermark?.getTime();
-    const result = aggregator.add(
-      fresh.map((item) => ({ ...item.event, partitionId: item.partitionId })),
-      { caughtUp },
-    );
+    const deadLetters: DeadLetterRecord[] = [];
+    const inputs = new Map<WindowEvent, SourceEvent>();
+    for (const item of fresh) {
+      if (item.deadLetter !== undefined) deadLetters.push(item.deadLetter);
+      else inputs.set({ ...item.event, partitionId: item.partitionId }, item);
+    }
+    const result = aggregator.add(inputs.keys(), { caughtUp });
+    for (const { event, error } of result.rejectedEvents) {
+      const item = inputs.get(event as WindowEvent)!;
+      deadLetters.push({
+        partitionId: item.partitionId,
+        sequenceNumber: item.sequenceNumber,
+        offset: item.offset,
+        enqueuedTimeUtc: "",
+        reason: error.message,
+        body: safeJson(item.event),
+        bodyEncoding: "json",
+      });
+    }
     // Signals alone are committed only when they moved the watermark (closing windows).
     if (fresh.length === 0 && result.watermark?.getTime() === watermarkBefore) return;
-    await writeLateEvents(options.tablePath, batchId, result.lateEvents);
+    await writeBatchLog(
+      options.tablePath,
+      LATE_EVENTS_DIR,
+      batchId,
+      result.lateEvents.map((e) => ({
+        batchId,
+        timestamp: e.timestamp.toISOString(),
+        favorite: e.favorite,
+        groupTime: e.groupTime.toISOString(),
+        watermark: e.watermark.toISOString(),
+      })),
+    );
+    await writeBatchLog(
+      options.tablePath,
+      DEAD_LETTERS_DIR,
+      batchId,
+      deadLetters.sort((a, b) =>
+        a.partitionId.localeCompare(b.partitionId) || a.sequenceNumber - b.sequenceNumber
+      ).map((record) => ({ batchId, ...record })),
+    );
     const snapshot = aggregator.snapshot();
     const streamProgress: StreamProgress = {
       appId,
@@ -545,7 +619,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeSummary> 
     summary.batches++;
     summary.events += result.acceptedCount;
     summary.lateEvents += result.lateEvents.length;
-    summary.rejectedEvents += result.rejectedEvents.length;
+    summary.rejectedEvents += deadLetters.length;
     summary.tableVersion = committed.version;
     batchId++;
     summary.nextBatchId = batchId;
@@ -646,19 +720,21 @@ function raceWithTimer<T>(
 }
 
 /**
- * Writes (or clears) the late-events log of one micro-batch atomically:
- * `<table>/_late_events/<batchId>.jsonl`, one event per line. Delta readers ignore folders
- * starting with `_`.
+ * Writes (or clears) one micro-batch's file of a log folder atomically:
+ * `<table>/<folder>/<batchId>.jsonl`, one JSON object per line. Written before the batch's
+ * commit; a batch that is run again after a crash rewrites its file, so each log holds every
+ * entry exactly once. Delta readers ignore folders starting with `_`.
  */
-async function writeLateEvents(
+async function writeBatchLog(
   tablePath: string,
+  folder: string,
   batchId: number,
-  lateEvents: LateEvent[],
+  entries: readonly object[],
 ): Promise<void> {
-  const dir = join(tablePath, LATE_EVENTS_DIR);
+  const dir = join(tablePath, folder);
   const path = join(dir, `${String(batchId).padStart(20, "0")}.jsonl`);
   try {
-    if (lateEvents.length === 0) {
+    if (entries.length === 0) {
       await Deno.remove(path).catch((error) => {
         if (!(error instanceof Deno.errors.NotFound)) throw error;
       });
@@ -666,29 +742,18 @@ async function writeLateEvents(
     }
     await Deno.mkdir(dir, { recursive: true });
     const tmp = `${path}.${crypto.randomUUID()}.tmp`;
-    const lines = lateEvents.map((e) =>
-      JSON.stringify({
-        batchId,
-        timestamp: e.timestamp.toISOString(),
-        favorite: e.favorite,
-        groupTime: e.groupTime.toISOString(),
-        watermark: e.watermark.toISOString(),
-      })
-    );
-    await Deno.writeTextFile(tmp, lines.join("\n") + "\n");
+    await Deno.writeTextFile(tmp, entries.map((e) => JSON.stringify(e)).join("\n") + "\n");
     await Deno.rename(tmp, path);
   } catch (error) {
-    throw new Error(`Cannot write the late-events log of batch ${batchId}`, { cause: error });
+    throw new Error(`Cannot write ${folder}/ of batch ${batchId} in ${tablePath}`, {
+      cause: error,
+    });
   }
 }
 
-/** Reads the late-events log of a history table (all micro-batches, in batch order). */
-export async function readLateEvents(
-  tablePath: string,
-): Promise<
-  { batchId: number; timestamp: string; favorite: number; groupTime: string; watermark: string }[]
-> {
-  const dir = join(tablePath, LATE_EVENTS_DIR);
+/** Reads every micro-batch file of a log folder, in batch order. */
+async function readBatchLog<T>(tablePath: string, folder: string): Promise<T[]> {
+  const dir = join(tablePath, folder);
   const names: string[] = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
@@ -696,12 +761,45 @@ export async function readLateEvents(
     }
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return [];
-    throw new Error(`Cannot list the late-events log of ${tablePath}`, { cause: error });
+    throw new Error(`Cannot list ${folder}/ of ${tablePath}`, { cause: error });
   }
-  const out = [];
+  const out: T[] = [];
   for (const name of names.sort()) {
     const text = await Deno.readTextFile(join(dir, name));
     for (const line of text.split("\n")) if (line.trim()) out.push(JSON.parse(line));
   }
   return out;
+}
+
+/** One entry of the late-events log. */
+export interface LateEventEntry {
+  batchId: number;
+  timestamp: string;
+  favorite: number;
+  groupTime: string;
+  watermark: string;
+}
+
+/** Reads the late-events log of a history table (all micro-batches, in batch order). */
+export function readLateEvents(tablePath: string): Promise<LateEventEntry[]> {
+  return readBatchLog<LateEventEntry>(tablePath, LATE_EVENTS_DIR);
+}
+
+/**
+ * Reads the dead-letter log of a history table: the events the analyze job could not window
+ * (undecodable body, invalid timestamp or favorite), with the reason, in batch order.
+ */
+export function readDeadLetters(
+  tablePath: string,
+): Promise<(DeadLetterRecord & { batchId: number })[]> {
+  return readBatchLog<DeadLetterRecord & { batchId: number }>(tablePath, DEAD_LETTERS_DIR);
+}
+
+/** JSON of a value that may not be serialisable. */
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_key, v) => typeof v === "bigint" ? String(v) : v) ?? "null";
+  } catch {
+    return String(value);
+  }
 }

@@ -93,6 +93,43 @@ Deno.test("analyze command consumes once, prints the tutorial's table and the en
   assert.match(again, /^Entire series: \d+ anomalies among 40 windows:$/m);
 });
 
+Deno.test("analyze command counts an undecodable event as rejected and says where its dead letter is", async () => {
+  await using s = await setup();
+  const producer = new EventHubProducerClient(s.emulator.connectionString);
+  try {
+    await producer.sendBatch([{ body: new TextEncoder().encode('{"favorite": 3}') }], {
+      partitionKey: "tweets",
+    });
+  } finally {
+    await producer.close();
+  }
+  await sendAll(s.emulator.connectionString);
+  const result = await cli([
+    "--connection-string",
+    s.emulator.connectionString,
+    "--idle-timeout",
+    "0.5",
+    "--quiet",
+    "--no-entire",
+    ...s.tables,
+  ]).output();
+  const out = new TextDecoder().decode(result.stdout);
+  assert.equal(result.code, 0, out + new TextDecoder().decode(result.stderr));
+  assert.match(out, /^Consumed 240 events in \d+ micro-batches \(0 late, 1 rejected/m);
+  assert.ok(
+    out.includes(`Rejected events, with the reason: ${s.dir}/history/_dead_letters\n`),
+    out,
+  );
+  const [entry] = (await Deno.readTextFile(
+    `${s.dir}/history/_dead_letters/${"0".padStart(20, "0")}.jsonl`,
+  )).trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(
+    entry.reason,
+    'Cannot read event as field "timestamp" must be an ISO-8601 string: current value is undefined',
+  );
+  assert.equal(entry.body, '{"favorite": 3}');
+});
+
 Deno.test("analyze command --every 1h detects at every closed window and alerts until Ctrl-C", async () => {
   await using s = await setup();
   const child = cli([

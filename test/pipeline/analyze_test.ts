@@ -11,6 +11,7 @@ import {
   analyze,
   type AnalyzeProgress,
   type AnalyzeSource,
+  readDeadLetters,
   readLateEvents,
   type SourceEvent,
   type SourceSignal,
@@ -309,6 +310,58 @@ Deno.test("analyze() resumes at the recorded watermark, not at the one the event
     assert.deepEqual((await readLateEvents(dir)).map((e) => [e.timestamp, e.watermark]), [
       ["2024-01-01T02:00:00.000Z", "2024-01-01T03:00:00.000Z"],
     ]);
+  });
+});
+
+Deno.test("analyze() writes undecodable and invalid events to the dead-letter log once, and moves past them", async () => {
+  await withDir(async (dir) => {
+    const deadLetter = {
+      partitionId: "0",
+      sequenceNumber: 1,
+      offset: "1",
+      enqueuedTimeUtc: "2024-01-01T00:00:00.000Z",
+      reason: 'Cannot decode event as body must be JSON: current value is "{oops"',
+      body: "{oops",
+      bodyEncoding: "utf8" as const,
+    };
+    const items: (SourceEvent[] | SourceSignal)[] = [
+      { type: "partitions", partitionIds: ["0"] },
+      [
+        at("0", 0, T0 + 10 * M),
+        { partitionId: "0", sequenceNumber: 1, offset: "1", deadLetter },
+        {
+          partitionId: "0",
+          sequenceNumber: 2,
+          offset: "2",
+          event: { timestamp: NaN, favorite: 3 },
+        },
+      ],
+    ];
+    const first = await analyze({ source: scripted(items), tablePath: dir });
+    assert.equal(first.events, 1);
+    assert.equal(first.rejectedEvents, 2);
+    const expected = [
+      { batchId: 0, ...deadLetter },
+      {
+        batchId: 0,
+        partitionId: "0",
+        sequenceNumber: 2,
+        offset: "2",
+        enqueuedTimeUtc: "",
+        reason:
+          "Cannot window event as timestamp must be a valid Date or epoch milliseconds: current value is NaN",
+        body: '{"timestamp":null,"favorite":3}',
+        bodyEncoding: "json",
+      },
+    ];
+    assert.deepEqual(await readDeadLetters(dir), expected);
+    const progress = await (await HistoryTable.open(dir)).streamProgress("hubwatch-analyze");
+    assert.deepEqual(progress?.positions, { "0": { sequenceNumber: 2, offset: "2" } });
+    // Delivered again (no restart position honoured by this source): nothing is logged twice.
+    const again = await analyze({ source: scripted(items), tablePath: dir });
+    assert.equal(again.rejectedEvents, 0);
+    assert.equal(again.duplicatesSkipped, 3);
+    assert.deepEqual(await readDeadLetters(dir), expected);
   });
 });
 

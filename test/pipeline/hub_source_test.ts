@@ -86,7 +86,7 @@ Deno.test("hubSource() announces the partitions and signals each one caught up o
       "events 2: 0,1 | caughtUp 2",
     );
     assert.deepEqual(
-      items.filter(Array.isArray).flat().map((e) => (e as SourceEvent).event.favorite).sort((
+      items.filter(Array.isArray).flat().map((e) => (e as SourceEvent).event!.favorite).sort((
         a,
         b,
       ) => a - b),
@@ -145,6 +145,38 @@ Deno.test("hubSource() with startFrom latest skips what the hub held and is caug
       "caughtUp 1",
       "partitions 0,1",
     ]);
+  } finally {
+    await emulator.stop();
+  }
+});
+
+Deno.test("hubSource() hands on an undecodable body as a dead letter with the decoder's reason", async () => {
+  const emulator = await startEmulator({ port: 0, hubs: [{ name: "tweets", partitionCount: 1 }] });
+  try {
+    const sink = new EventSink(emulator.connectionString, { lingerInMs: 0 });
+    await sink.enqueue({ body: new TextEncoder().encode("not json") }, { partitionId: "0" });
+    await sink.close();
+    await send(emulator.connectionString, "0", [7]);
+    const options = { connectionString: emulator.connectionString, maxWaitTimeInSeconds: 0.2 };
+    const items = await read(options, {}, (items) => caughtUp(items, "0"));
+    const events = items.filter(Array.isArray).flat() as SourceEvent[];
+    assert.equal(events.length, 2);
+    const [bad, good] = events;
+    assert.equal(bad.event, undefined);
+    assert.equal(bad.sequenceNumber, 0);
+    assert.deepEqual(
+      { ...bad.deadLetter, enqueuedTimeUtc: typeof bad.deadLetter?.enqueuedTimeUtc },
+      {
+        partitionId: "0",
+        sequenceNumber: 0,
+        offset: bad.offset,
+        enqueuedTimeUtc: "string",
+        reason: 'Cannot decode event as body must be JSON: current value is "not json"',
+        body: "not json",
+        bodyEncoding: "utf8",
+      },
+    );
+    assert.deepEqual(good.event, { timestamp: T0 + 7 * MINUTE, favorite: 7 });
   } finally {
     await emulator.stop();
   }
