@@ -129,7 +129,6 @@ export interface EventSinkStats {
 }
 
 interface Route {
-  key: string;
   batchOptions: CreateBatchOptions;
   buffer: EventData[];
   bytes: number;
@@ -365,7 +364,6 @@ export class EventSink {
         batchOptions.maxSizeInBytes = this.#maxBatchSizeInBytes;
       }
       route = {
-        key,
         batchOptions,
         buffer: [],
         bytes: 0,

@@ -452,9 +452,7 @@ class Consumer<T> implements EventStream<T> {
     this.#partitions.clear();
     this.#beats.clear();
     this.#busy.clear();
-    this.#inHand?.done(false);
-    this.#inHand = undefined;
-    for (const pending of this.#queue.splice(0)) pending.done(false);
+    this.#dropPending();
     await this.#report(
       new HubError(
         `Cannot receive from partition ${partitionId} as it gave no sign of life for ${silentForMs} ms: reconnecting with a new client`,
@@ -589,10 +587,15 @@ class Consumer<T> implements EventStream<T> {
     });
   }
 
-  #releaseAll(): void {
+  /** Settles the batch in hand and the queued ones as not processed (no checkpoint). */
+  #dropPending(): void {
     this.#inHand?.done(false);
     this.#inHand = undefined;
     for (const pending of this.#queue.splice(0)) pending.done(false);
+  }
+
+  #releaseAll(): void {
+    this.#dropPending();
     this.#readerFailures.splice(0);
     for (const reader of this.#readers.splice(0)) reader({ done: true, value: undefined });
   }
@@ -648,6 +651,15 @@ class Consumer<T> implements EventStream<T> {
     }
 
     const last: ReceivedEventData | undefined = events[events.length - 1];
+    const checkpointLast = async () => {
+      if (last === undefined) return;
+      try {
+        await context.updateCheckpoint(last);
+      } catch (error) {
+        throw toHubError(error, `update the checkpoint of partition ${partitionId}`);
+      }
+      this.#stats.checkpoints++;
+    };
     if (good.length > 0 || deliverEmpty) {
       const batch: EventBatch<T> = {
         partitionId,
@@ -657,15 +669,7 @@ class Consumer<T> implements EventStream<T> {
         lastEnqueuedEventProperties: this.#options.trackLastEnqueuedEventProperties
           ? context.lastEnqueuedEventProperties
           : undefined,
-        checkpoint: async () => {
-          if (last === undefined) return;
-          try {
-            await context.updateCheckpoint(last);
-          } catch (error) {
-            throw toHubError(error, `update the checkpoint of partition ${partitionId}`);
-          }
-          this.#stats.checkpoints++;
-        },
+        checkpoint: checkpointLast,
       };
       if (good.length > 0) this.#stats.batches++;
       this.#stats.events += good.length;
@@ -687,15 +691,11 @@ class Consumer<T> implements EventStream<T> {
       }
     }
 
-    if (checkpoint && last !== undefined) {
+    if (checkpoint) {
       try {
-        await context.updateCheckpoint(last);
-        this.#stats.checkpoints++;
+        await checkpointLast();
       } catch (error) {
-        await this.#report(
-          toHubError(error, `update the checkpoint of partition ${partitionId}`),
-          partitionId,
-        );
+        await this.#report(error as HubError, partitionId);
       }
     }
   }

@@ -9,6 +9,7 @@ import rhea from "rhea";
 import type { Hub } from "./_hub.ts";
 import {
   audiencePath,
+  pathCovers,
   resourceCovers,
   verifySharedAccessSignature,
 } from "./shared_access_signature.ts";
@@ -80,6 +81,23 @@ interface ConnectionState {
 
 function error(condition: string, description: string) {
   return { condition, description };
+}
+
+function notFound(entity: string) {
+  return error("amqp:not-found", `The messaging entity '${entity}' could not be found.`);
+}
+
+function partitionOutOfRange(hub: Hub) {
+  return error(
+    "com.microsoft:argument-out-of-range",
+    `The specified partition is invalid for an EventHub partition sender or receiver. It should be between 0 and ${
+      hub.partitionCount - 1
+    }.`,
+  );
+}
+
+function unauthorized(address: string, why: string) {
+  return error("amqp:unauthorized-access", `Unauthorized access to '${address}': ${why}.`);
 }
 
 /** The AMQP server; `listen` starts it, `close` stops it. */
@@ -241,12 +259,22 @@ export class AmqpServer {
     const now = this.#options.now();
     let until = 0;
     for (const [claim, expiresOnMs] of state.claims) {
-      if (expiresOnMs <= now) continue;
-      if (claim === "" || target === claim || target.startsWith(`${claim}/`)) {
-        until = Math.max(until, expiresOnMs);
-      }
+      if (expiresOnMs > now && pathCovers(claim, target)) until = Math.max(until, expiresOnMs);
     }
     return until;
+  }
+
+  /**
+   * Until when a link being opened on `address` is authorized; 0 (after closing the link) when no
+   * claim covers it.
+   */
+  #authorizeLink(link: Any, connection: Any, address: string): number {
+    const authorizedUntilMs = this.#authorizedUntil(connection, address);
+    if (authorizedUntilMs === 0) {
+      this.#metrics.authFailures++;
+      link.close(unauthorized(address, "no valid token"));
+    }
+    return authorizedUntilMs;
   }
 
   /** Re-checks a link's authorization once its known claim expired (tokens renew by put-token). */
@@ -266,37 +294,22 @@ export class AmqpServer {
     const parts = address.split("/");
     const hub = this.#hubs.get((parts[0] ?? "").toLowerCase());
     if (!hub) {
-      receiver.close(
-        error("amqp:not-found", `The messaging entity '${address}' could not be found.`),
-      );
+      receiver.close(notFound(address));
       return;
     }
     let partition: number | undefined;
     if (parts.length === 3 && parts[1].toLowerCase() === "partitions") {
       partition = hub.partitionIndex(parts[2]);
       if (partition < 0) {
-        receiver.close(error(
-          "com.microsoft:argument-out-of-range",
-          `The specified partition is invalid for an EventHub partition sender or receiver. It should be between 0 and ${
-            hub.partitionCount - 1
-          }.`,
-        ));
+        receiver.close(partitionOutOfRange(hub));
         return;
       }
     } else if (parts.length !== 1) {
-      receiver.close(
-        error("amqp:not-found", `The messaging entity '${address}' could not be found.`),
-      );
+      receiver.close(notFound(address));
       return;
     }
-    const authorizedUntilMs = this.#authorizedUntil(ctx.connection, address);
-    if (authorizedUntilMs === 0) {
-      this.#metrics.authFailures++;
-      receiver.close(
-        error("amqp:unauthorized-access", `Unauthorized access to '${address}': no valid token.`),
-      );
-      return;
-    }
+    const authorizedUntilMs = this.#authorizeLink(receiver, ctx.connection, address);
+    if (authorizedUntilMs === 0) return;
     this.#sendTargets.set(receiver, { hub, partition, address, authorizedUntilMs });
   }
 
@@ -306,9 +319,7 @@ export class AmqpServer {
     if (address === "$management") return this.#onManagement(ctx);
     const target = this.#sendTargets.get(ctx.receiver);
     if (!target) {
-      ctx.delivery.reject(
-        error("amqp:not-found", `The messaging entity '${address}' could not be found.`),
-      );
+      ctx.delivery.reject(notFound(address));
       return;
     }
     this.#onSend(ctx, target);
@@ -318,8 +329,7 @@ export class AmqpServer {
     const delivery = ctx.delivery;
     if (!this.#stillAuthorized(target, ctx.connection)) {
       this.#metrics.authFailures++;
-      const description = `Unauthorized access to '${target.address}': the token expired.`;
-      delivery.reject(error("amqp:unauthorized-access", description));
+      delivery.reject(unauthorized(target.address, "the token expired"));
       return;
     }
     let builders: PayloadBuilder[];
@@ -436,6 +446,8 @@ export class AmqpServer {
         },
         body,
       });
+    const refuse = (status: number, failure: { condition: string; description: string }) =>
+      respond(status, failure.description, undefined, failure.condition);
     const verdict = verifySharedAccessSignature(
       props.security_token,
       this.#options.keyName,
@@ -469,14 +481,7 @@ export class AmqpServer {
       );
     }
     const hub = this.#hubs.get(String(props.name ?? "").toLowerCase());
-    if (!hub) {
-      return respond(
-        404,
-        `The messaging entity '${props.name}' could not be found.`,
-        undefined,
-        "amqp:not-found",
-      );
-    }
+    if (!hub) return refuse(404, notFound(props.name));
     if (props.type === "com.microsoft:eventhub") {
       return respond(200, "OK", {
         name: hub.name,
@@ -486,25 +491,13 @@ export class AmqpServer {
     }
     if (props.type === "com.microsoft:partition") {
       const index = hub.partitionIndex(String(props.partition ?? ""));
-      if (index < 0) {
-        return respond(
-          400,
-          `The specified partition is invalid for an EventHub partition sender or receiver. It should be between 0 and ${
-            hub.partitionCount - 1
-          }.`,
-          undefined,
-          "com.microsoft:argument-out-of-range",
-        );
-      }
+      if (index < 0) return refuse(400, partitionOutOfRange(hub));
       const log = hub.logs[index];
-      const last = log.lastEvent();
       return respond(200, "OK", {
         name: hub.name,
         partition: String(index),
         begin_sequence_number: rhea.types.wrap_long(log.beginSequenceNumber),
-        last_enqueued_sequence_number: rhea.types.wrap_long(last ? last.sequenceNumber : -1),
-        last_enqueued_offset: last ? String(last.offset) : "-1",
-        last_enqueued_time_utc: new Date(last ? last.enqueuedTimeMs : 0),
+        ...lastEnqueuedProperties(log),
         is_partition_empty: log.endSequenceNumber === log.beginSequenceNumber,
       });
     }
@@ -524,37 +517,21 @@ export class AmqpServer {
     const isPartitionPath = parts.length === 5 && parts[1].toLowerCase() === "consumergroups" &&
       parts[3].toLowerCase() === "partitions";
     if (!hub || !isPartitionPath) {
-      sender.close(
-        error("amqp:not-found", `The messaging entity '${address}' could not be found.`),
-      );
+      sender.close(notFound(address));
       return;
     }
     const group = hub.consumerGroup(parts[2]);
     if (group === undefined) {
-      sender.close(error(
-        "amqp:not-found",
-        `The messaging entity '${hub.name}/ConsumerGroups/${parts[2]}' could not be found.`,
-      ));
+      sender.close(notFound(`${hub.name}/ConsumerGroups/${parts[2]}`));
       return;
     }
     const partition = hub.partitionIndex(parts[4]);
     if (partition < 0) {
-      sender.close(error(
-        "com.microsoft:argument-out-of-range",
-        `The specified partition is invalid for an EventHub partition sender or receiver. It should be between 0 and ${
-          hub.partitionCount - 1
-        }.`,
-      ));
+      sender.close(partitionOutOfRange(hub));
       return;
     }
-    const authorizedUntilMs = this.#authorizedUntil(ctx.connection, address);
-    if (authorizedUntilMs === 0) {
-      this.#metrics.authFailures++;
-      sender.close(
-        error("amqp:unauthorized-access", `Unauthorized access to '${address}': no valid token.`),
-      );
-      return;
-    }
+    const authorizedUntilMs = this.#authorizeLink(sender, ctx.connection, address);
+    if (authorizedUntilMs === 0) return;
     const log = hub.logs[partition];
     let start: StartPosition = { kind: "earliest" };
     const filter = source.filter?.["apache.org:selector-filter:string"];
@@ -652,10 +629,7 @@ export class AmqpServer {
     if (!this.#stillAuthorized(entry, entry.connection)) {
       this.#metrics.authFailures++;
       this.#removeEntry(entry);
-      sender.close(error(
-        "amqp:unauthorized-access",
-        `Unauthorized access to '${entry.address}': the token expired.`,
-      ));
+      sender.close(unauthorized(entry.address, "the token expired"));
       return;
     }
     while (sender.sendable()) {
@@ -761,13 +735,20 @@ function encodeStored(message: Any, meta: RecordMeta): Uint8Array {
   return rhea.message.encode(stored);
 }
 
-function withRuntimeMetrics(event: StoredEvent, log: PartitionLog, nowMs: number): Uint8Array {
+/** The partition's newest event, as both partition properties and runtime metrics report it. */
+function lastEnqueuedProperties(log: PartitionLog) {
   const last = log.lastEvent();
+  return {
+    last_enqueued_offset: last ? String(last.offset) : "-1",
+    last_enqueued_sequence_number: rhea.types.wrap_long(last ? last.sequenceNumber : -1),
+    last_enqueued_time_utc: new Date(last ? last.enqueuedTimeMs : 0),
+  };
+}
+
+function withRuntimeMetrics(event: StoredEvent, log: PartitionLog, nowMs: number): Uint8Array {
   const encoded = rhea.message.encode({
     delivery_annotations: {
-      last_enqueued_offset: last ? String(last.offset) : "-1",
-      last_enqueued_sequence_number: rhea.types.wrap_long(last ? last.sequenceNumber : -1),
-      last_enqueued_time_utc: new Date(last ? last.enqueuedTimeMs : 0),
+      ...lastEnqueuedProperties(log),
       runtime_info_retrieval_time_utc: new Date(nowMs),
     },
   } as Any);

@@ -55,6 +55,7 @@
  */
 export {
   type Emulator,
+  emulatorConnectionString,
   type EmulatorMetrics,
   type EmulatorOptions,
   type HubConfig,

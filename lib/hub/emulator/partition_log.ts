@@ -247,11 +247,6 @@ export class PartitionLog {
     return total;
   }
 
-  /** Number of segment files. */
-  get segmentCount(): number {
-    return this.#segments.length;
-  }
-
   /**
    * Metadata of the newest committed event, if any (retention never deletes the active segment,
    * so once a partition has events its newest one stays known).

@@ -45,9 +45,13 @@ export function audiencePath(uri: string): string {
 
 /** True when the token's resource path covers `audience` (equal or a parent path). */
 export function resourceCovers(resource: string, audience: string): boolean {
-  const r = audiencePath(resource);
-  const a = audiencePath(audience);
-  return r === "" || a === r || a.startsWith(`${r}/`);
+  return pathCovers(audiencePath(resource), audiencePath(audience));
+}
+
+/** {@linkcode resourceCovers} for paths already reduced by {@linkcode audiencePath}. */
+export function pathCovers(resourcePath: string, targetPath: string): boolean {
+  return resourcePath === "" || targetPath === resourcePath ||
+    targetPath.startsWith(`${resourcePath}/`);
 }
 
 /** Checks a token's form, key name, signature and expiry against one configured key. */

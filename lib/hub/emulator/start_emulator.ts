@@ -9,8 +9,10 @@ import { randomBytes } from "node:crypto";
 import { Hub } from "./_hub.ts";
 import { AmqpServer, type EmulatorMetrics } from "./_amqp_server.ts";
 import type { FsyncPolicy } from "./partition_log.ts";
+import { maskConnectionString } from "../../config/secret.ts";
 
 export type { EmulatorMetrics } from "./_amqp_server.ts";
+export { maskConnectionString };
 
 /** One event hub the emulator serves. */
 export interface HubConfig {
@@ -85,11 +87,6 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
-/** The connection string with its shared access key replaced by `***`. */
-export function maskConnectionString(connectionString: string): string {
-  return connectionString.replace(/SharedAccessKey=[^;]*/i, "SharedAccessKey=***");
-}
-
 const HUB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/;
 
 function check(condition: boolean, field: string, rule: string, value: unknown): void {
@@ -100,6 +97,26 @@ function check(condition: boolean, field: string, rule: string, value: unknown):
       }`,
     );
   }
+}
+
+/**
+ * The connection string of an emulator, for one hub (`EntityPath`) or, without `hubName`, for
+ * the namespace: what `Emulator.connectionStringFor` gives, for a caller that knows the
+ * emulator's address and key (e.g. one started by `./run emulator`).
+ */
+export function emulatorConnectionString(options: {
+  host: string;
+  port: number;
+  /** @default {"RootManageSharedAccessKey"} */
+  keyName?: string;
+  key: string;
+  /** @default {undefined} (the namespace) */
+  hubName?: string;
+}): string {
+  const entity = options.hubName === undefined ? "" : `EntityPath=${options.hubName};`;
+  return `Endpoint=sb://${options.host}:${options.port};` +
+    `SharedAccessKeyName=${options.keyName ?? "RootManageSharedAccessKey"};` +
+    `SharedAccessKey=${options.key};${entity}UseDevelopmentEmulator=true`;
 }
 
 /** Starts an emulator; resolves once it is listening. */
@@ -226,8 +243,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   Deno.unrefTimer(timer);
 
   const endpointHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
-  const namespace =
-    `Endpoint=sb://${endpointHost}:${bound};SharedAccessKeyName=${keyName};SharedAccessKey=${key};UseDevelopmentEmulator=true`;
   const connectionStringFor = (hubName: string) => {
     const hub = hubs.find((h) => h.name.toLowerCase() === hubName.toLowerCase());
     if (!hub) {
@@ -237,13 +252,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         }: current value is ${hubName}`,
       );
     }
-    return `Endpoint=sb://${endpointHost}:${bound};SharedAccessKeyName=${keyName};SharedAccessKey=${key};EntityPath=${hub.name};UseDevelopmentEmulator=true`;
+    return emulatorConnectionString({
+      host: endpointHost,
+      port: bound,
+      keyName,
+      key,
+      hubName: hub.name,
+    });
   };
+  const connectionString = connectionStringFor(hubs[0].name);
   let stopping: Promise<void> | undefined;
   const amqp = server;
   return {
-    connectionString: connectionStringFor(hubs[0].name),
-    namespaceConnectionString: namespace,
+    connectionString,
+    namespaceConnectionString: emulatorConnectionString({
+      host: endpointHost,
+      port: bound,
+      keyName,
+      key,
+    }),
     port: bound,
     hubNames: hubs.map((h) => h.name),
     dataDir,
@@ -262,7 +289,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           `hubs: ${hubList}`,
           `data: ${dataDir}`,
           counters,
-          maskConnectionString(connectionStringFor(hubs[0].name)),
+          maskConnectionString(connectionString),
         ].join("\n"),
       };
     },
