@@ -6,6 +6,17 @@
 import path from "node:path";
 import { readFile } from "node:fs/promises";
 import type { HubwatchConfig } from "../lib/config/mod.ts";
+import { emulatorConnectionString } from "../lib/hub/emulator/mod.ts";
+
+/** Where `./run emulator` keeps its logs by default: `<HUBWATCH_DATA_DIR>/eventhubs`. */
+export function emulatorDataDir(config: HubwatchConfig): string {
+  return path.join(config.dataDir, "eventhubs");
+}
+
+/** The file in an emulator data directory that holds its key across restarts. */
+export function emulatorKeyFile(dataDir: string): string {
+  return path.join(dataDir, "emulator.key");
+}
 
 /** A connection string for `EventSink`/`subscribeEvents`, plus the hub name when it lacks `EntityPath`. */
 export interface HubTarget {
@@ -51,7 +62,7 @@ export async function resolveHubTarget(
       hubName,
     };
   }
-  const keyFile = path.join(config.dataDir, "eventhubs", "emulator.key");
+  const keyFile = emulatorKeyFile(emulatorDataDir(config));
   let key: string;
   try {
     key = (await readFile(keyFile, "utf8")).trim();
@@ -64,9 +75,12 @@ export async function resolveHubTarget(
     );
   }
   return {
-    connectionString: `Endpoint=sb://127.0.0.1:${options.emulatorPort};` +
-      `SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${key};` +
-      `EntityPath=${hubName};UseDevelopmentEmulator=true`,
+    connectionString: emulatorConnectionString({
+      host: "127.0.0.1",
+      port: options.emulatorPort,
+      key,
+      hubName,
+    }),
     hubName,
   };
 }

@@ -5,8 +5,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { type Command, parseFlags, UsageError } from "../command.ts";
+import { type Command, numberFlag, parseFlags, UsageError } from "../command.ts";
 import { type HubConfig, maskConnectionString, startEmulator } from "@/hub/emulator";
+import { loadConfig } from "@/config";
+import { emulatorDataDir, emulatorKeyFile } from "../_hub_target.ts";
 
 const help = `Usage: ./run emulator [options]
 
@@ -17,7 +19,7 @@ or SIGTERM. The key is kept in <data>/emulator.key so restarts keep the same con
 Options:
   --port N                 TCP port on 127.0.0.1; 0 picks a free one          (default 5672)
   --host ADDR              interface to bind                                   (default 127.0.0.1)
-  --data DIR               data directory of the partition logs               (default data/eventhubs)
+  --data DIR               data directory of the partition logs               (default $HUBWATCH_DATA_DIR/eventhubs)
   --hub NAME[:PARTITIONS]  a hub to serve, repeatable; the first one is in the
                            printed connection string              (default hubwatch:4)
   --consumer-group NAME    an extra consumer group, repeatable ($Default always exists)
@@ -44,17 +46,12 @@ function parseHub(value: string): HubConfig {
 }
 
 function positive(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!(n > 0)) {
-    throw new UsageError(`${flag} must be a positive number: current value is ${value}`);
-  }
-  return n;
+  return numberFlag(flag, value, (n) => n > 0, "a positive number");
 }
 
 /** Reads the key stored in the data directory, creating it on first use. */
 function storedKey(dataDir: string): string {
-  const file = path.join(dataDir, "emulator.key");
+  const file = emulatorKeyFile(dataDir);
   if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
   fs.mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32).toString("base64");
@@ -72,7 +69,7 @@ export const emulatorCommand: Command = {
       options: {
         port: { type: "string", default: "5672" },
         host: { type: "string", default: "127.0.0.1" },
-        data: { type: "string", default: "data/eventhubs" },
+        data: { type: "string" },
         hub: { type: "string", multiple: true },
         "consumer-group": { type: "string", multiple: true },
         fsync: { type: "string", default: "batch" },
@@ -97,7 +94,8 @@ export const emulatorCommand: Command = {
     const hubs = (values.hub ?? ["hubwatch"]).map(parseHub);
     const retentionHours = positive("--retention-hours", values["retention-hours"]);
     const retentionMb = positive("--retention-mb", values["retention-mb"]);
-    const dataDir = path.resolve(values.data);
+    // The same place `./run send` and `./run analyze` read the key from.
+    const dataDir = path.resolve(values.data ?? emulatorDataDir(loadConfig()));
     const key = values.key ?? storedKey(dataDir);
 
     let emulator;

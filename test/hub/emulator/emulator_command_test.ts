@@ -5,16 +5,18 @@ import { fileURLToPath } from "node:url";
 import { EventHubProducerClient } from "@azure/event-hubs";
 import { emulatorCommand } from "../../../cli/commands/emulator.ts";
 import { UsageError } from "../../../cli/command.ts";
+import { resolveHubTarget } from "../../../cli/_hub_target.ts";
+import { loadConfig } from "@/config";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
-function spawn(args: string[]) {
+function spawn(args: string[], env: Record<string, string> = {}) {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", path.join(root, "cli/main.ts"), "emulator", ...args],
     cwd: root,
     stdout: "piped",
     stderr: "piped",
-    env: { RUST_BACKTRACE: "0", DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+    env: { RUST_BACKTRACE: "0", DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", ...env },
   }).spawn();
 }
 
@@ -83,6 +85,29 @@ Deno.test("emulator command --show-key prints a connection string the SDK can us
       await producer.close();
     }
     child.kill("SIGINT");
+    assert.equal((await child.status).code, 0);
+    await rest;
+    await child.stderr.cancel();
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+Deno.test("emulator command keeps its key under HUBWATCH_DATA_DIR, where send and analyze look for it", async () => {
+  const dataDir = Deno.makeTempDirSync({ prefix: "hubwatch-cli-" });
+  try {
+    const child = spawn(["--port", "0", "--show-key", "--hub", "tweets"], {
+      HUBWATCH_DATA_DIR: dataDir,
+    });
+    const { line, rest } = await firstLine(child.stdout);
+    const printed = line.slice("EVENTHUB_CONNECTION_STRING=".length);
+    const port = Number(/:(\d+);/.exec(printed)![1]);
+    const target = await resolveHubTarget(
+      loadConfig({ env: { HUBWATCH_DATA_DIR: dataDir, EVENTHUB_NAME: "tweets" }, envFile: false }),
+      { emulatorPort: port, purpose: "send to" },
+    );
+    assert.equal(target.connectionString, printed);
+    child.kill("SIGTERM");
     assert.equal((await child.status).code, 0);
     await rest;
     await child.stderr.cancel();
