@@ -228,16 +228,12 @@ export function hubSource(options: HubSourceOptions): AnalyzeSource {
             const at = Math.max(before, batch.lastSequenceNumber ?? -1);
             lastRead.set(partitionId, at);
             if (signalledAt.get(partitionId) === at) continue;
-            let caughtUp: boolean;
-            if (batch.lastSequenceNumber !== undefined) {
-              const last = batch.lastEnqueuedEventProperties?.sequenceNumber;
-              caughtUp = last !== undefined && last <= at;
-            } else {
-              // An empty wait: ask the hub whether anything is left (once per position).
-              const last = await lastEnqueuedSequenceNumber(management, partitionId, start);
-              caughtUp = last !== undefined && last <= at;
-            }
-            if (caughtUp) {
+            // A batch of events carries the partition's last enqueued event; after an empty
+            // wait, ask the hub whether anything is left (once per position).
+            const last = batch.lastSequenceNumber !== undefined
+              ? batch.lastEnqueuedEventProperties?.sequenceNumber
+              : await lastEnqueuedSequenceNumber(management, partitionId, start);
+            if (last !== undefined && last <= at) {
               signalledAt.set(partitionId, at);
               yield { type: "caughtUp", partitionId };
             }

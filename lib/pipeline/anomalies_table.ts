@@ -150,8 +150,7 @@ export class AnomaliesTable {
 
   /** The rows, ordered by mode then timestamp. */
   async read(options: AnomaliesReadOptions = {}): Promise<AnomalyRecord[]> {
-    const snapshot = await loadDeltaSnapshot(this.path);
-    let rows = recordsFromFrame(await readDeltaTable(this.path, { snapshot }));
+    let rows = recordsFromFrame(await readDeltaTable(this.path));
     if (options.mode) rows = rows.filter((r) => r.mode === options.mode);
     if (options.anomaliesOnly) rows = rows.filter((r) => r.isAnomaly);
     return rows.sort(compareRecords);

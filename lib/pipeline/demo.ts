@@ -181,9 +181,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       abortSignal: options.abortSignal,
     });
 
-    const anomalies = await AnomaliesTable.open(anomaliesPath);
-    const entireRows = await anomalies.read({ mode: "entire" });
-    const lastRows = await anomalies.read({ mode: "last" });
+    const verdicts = await (await AnomaliesTable.open(anomaliesPath)).read();
+    const entireRows = verdicts.filter((r) => r.mode === "entire");
+    const lastRows = verdicts.filter((r) => r.mode === "last");
     const windows = await (await HistoryTable.open(historyPath)).read();
     const flags = (rows: typeof entireRows) =>
       rows.filter((r) => r.isAnomaly).map((r) => r.timestamp);

@@ -16,7 +16,7 @@
 import type { EntireDetectResponse, Granularity, LastDetectResponse } from "@/detect";
 import { AnomalyDetectorClient, DETECT_LATEST_MIN_POINTS } from "@/client";
 import { HistoryTable, progressWatermarkInMs } from "@/store";
-import type { WindowRow } from "@/window";
+import { type WindowRow, windowStartOf } from "@/window";
 import type { AlertHook, AnomalyAlert } from "@/alert";
 import { AnomaliesTable, type AnomalyRecord } from "./anomalies_table.ts";
 
@@ -456,9 +456,9 @@ export async function latestCompleteWindowEnd(
 /**
  * Runs the analyze job's detection once: last-point detection over the `lastPointWindow` hours
  * ending at `endTime` and entire-series detection over the whole history; commits the verdicts
- * to the anomalies table (entire results replace the previous entire results; the last-point
- * verdict is upserted by time) and raises an alert when the last point is an anomaly. A failed
- * detection call is reported in the result, not thrown.
+ * to the anomalies table in one commit (entire results replace the previous entire results; the
+ * last-point verdict is upserted by time) and raises an alert when the last point is an anomaly.
+ * A failed detection call is reported in the result, not thrown.
  */
 export async function detectHistory(options: DetectHistoryOptions): Promise<DetectHistoryResult> {
   const s = resolveSettings(options);
@@ -477,14 +477,12 @@ export async function detectHistory(options: DetectHistoryOptions): Promise<Dete
   } catch (error) {
     throw new Error(`Cannot open the tables of the detect job`, { cause: error });
   }
-  const counts = { alerts: 0, alertErrors: 0 };
   const result: DetectHistoryResult = {
     windows: windows.length,
     anomaliesVersion: 0,
     alerts: 0,
     alertErrors: 0,
   };
-  const toWrite: AnomalyRecord[] = [];
   if (options.last ?? true) {
     const endTime = options.endTime ??
       await latestCompleteWindowEnd(history, { ...options, windows });
@@ -497,22 +495,15 @@ export async function detectHistory(options: DetectHistoryOptions): Promise<Dete
       }
       : await detectLast(windows, endTime, s);
   }
-  if (options.entire ?? true) {
-    result.entire = await detectEntire(windows, s);
-    if (result.entire.status === "detected") {
-      result.anomaliesVersion = await anomalies.write(result.entire.records, {
-        replaceMode: "entire",
-      });
-    }
-  }
-  if (result.last?.status === "detected") {
-    toWrite.push(result.last.record);
-    result.anomaliesVersion = await anomalies.write(toWrite);
-    await raise(result.last.record, options, counts);
-  }
-  if (result.anomaliesVersion === 0) result.anomaliesVersion = await anomalies.latestVersion();
-  result.alerts = counts.alerts;
-  result.alertErrors = counts.alertErrors;
+  if (options.entire ?? true) result.entire = await detectEntire(windows, s);
+  // Both verdicts in one commit: the entire-series ones replace the previous ones.
+  const entire = result.entire?.status === "detected" ? result.entire.records : undefined;
+  const toWrite: AnomalyRecord[] = [...entire ?? []];
+  if (result.last?.status === "detected") toWrite.push(result.last.record);
+  result.anomaliesVersion = entire !== undefined || toWrite.length > 0
+    ? await anomalies.write(toWrite, { replaceMode: entire ? "entire" : undefined })
+    : await anomalies.latestVersion();
+  if (result.last?.status === "detected") await raise(result.last.record, options, result);
   return result;
 }
 
@@ -559,7 +550,9 @@ export interface WindowCloseStats {
  * it runs last-point detection at every window that closed since (windowEnd ≤ watermark), in
  * time order, one at a time, commits the verdicts (one commit per watermark) and raises alerts
  * for flagged windows. Failures are counted (and reported through `onDetection`), never thrown
- * from {@linkcode watermark}.
+ * from {@linkcode watermark}. A window must be in the history table when a watermark past its
+ * end is given (as the analyze job commits it): the table is read again only once a watermark
+ * passes the next window end.
  */
 export class WindowCloseDetector {
   readonly #options: WindowCloseDetectorOptions;
@@ -629,7 +622,9 @@ export class WindowCloseDetector {
         ? -Infinity
         : last[last.length - 1].timestamp.getTime() + s.windowSizeInMs;
     }
-    if (watermarkInMs <= this.#doneUntil) return;
+    // Windows end on multiples of the window size (as the analyze job writes them): none closed
+    // since the last run unless the watermark passed the next one.
+    if (windowStartOf(watermarkInMs, s.windowSizeInMs) <= this.#doneUntil) return;
     const from = Number.isFinite(this.#doneUntil)
       ? new Date(this.#doneUntil - s.lastPointWindow * s.windowSizeInMs)
       : undefined;
@@ -652,7 +647,8 @@ export class WindowCloseDetector {
       this.#options.onDetection?.(outcome);
     }
     if (records.length > 0) await tables.anomalies.write(records);
-    if (closed.length > 0) this.#doneUntil = closed[closed.length - 1].windowEnd.getTime();
+    // The windows ending at or before the watermark are final and were all read.
+    this.#doneUntil = watermarkInMs;
     for (const record of records) await raise(record, this.#options, this.#stats);
   }
 }

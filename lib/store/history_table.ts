@@ -241,11 +241,13 @@ export class HistoryTable {
    */
   static async open(path: string, options: HistoryTableOptions = {}): Promise<HistoryTable> {
     const checkpointInterval = options.checkpointInterval ?? 10;
+    const maxCommitAttempts = options.maxCommitAttempts ?? 20;
+    const compactAfterFiles = options.compactAfterFiles ?? 16;
     for (
       const [name, value] of [
         ["checkpointInterval", checkpointInterval],
-        ["maxCommitAttempts", options.maxCommitAttempts ?? 20],
-        ["compactAfterFiles", options.compactAfterFiles ?? 16],
+        ["maxCommitAttempts", maxCommitAttempts],
+        ["compactAfterFiles", compactAfterFiles],
       ] as const
     ) {
       if (!Number.isInteger(value) || value < 1) {
@@ -273,8 +275,8 @@ export class HistoryTable {
       checkpointInterval: Number.isInteger(configured) && configured > 0
         ? configured
         : checkpointInterval,
-      maxCommitAttempts: options.maxCommitAttempts ?? 20,
-      compactAfterFiles: options.compactAfterFiles ?? 16,
+      maxCommitAttempts,
+      compactAfterFiles,
       now,
     });
   }
