@@ -292,6 +292,7 @@ export const analyzeCommand: Command = {
         anomaliesPath,
         continuous,
         endTime,
+        entire,
         idleTimeoutInMs: continuous ? undefined : idleSeconds * 1000,
         abortSignal: controller.signal,
         onProgress: progress,

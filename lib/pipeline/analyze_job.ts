@@ -36,6 +36,11 @@ export interface AnalyzeJobOptions
    */
   detectAtEnd?: boolean;
   /**
+   * Include entire-series detection in the final detection.
+   * @default {true}
+   */
+  entire?: boolean;
+  /**
    * End of the final last-point series.
    * @default {undefined} (the latest complete window)
    */

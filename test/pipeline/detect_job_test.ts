@@ -368,6 +368,20 @@ Deno.test("runAnalyzeJob() stops at maxEvents and still detects", async () => {
   assert.equal(result.detection?.windows, 20);
 });
 
+Deno.test("runAnalyzeJob() with entire false runs only last-point detection at the end", async () => {
+  await using t = await tables([]);
+  const result = await runAnalyzeJob({
+    source: hourlySource(values(30)),
+    historyPath: t.historyPath,
+    anomaliesPath: t.anomaliesPath,
+    entire: false,
+  });
+  assert.equal(result.detection?.entire, undefined);
+  assert.equal(result.detection?.last?.status, "detected");
+  const modes = (await (await AnomaliesTable.open(t.anomaliesPath)).read()).map((r) => r.mode);
+  assert.deepEqual(modes, ["last"]);
+});
+
 Deno.test("runAnalyzeJob() stopped when idle takes endTime from the partition that got furthest", async () => {
   // Partition 0 carries hours 0..29, partition 1 only hours 0..9; the source then waits.
   const events: SourceEvent[] = [];
