@@ -63,3 +63,29 @@ export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typ
     throw new UsageError((error as Error).message, { cause: error });
   }
 }
+
+/** The Event Hubs flags of `send` and `analyze`, to spread into their `parseFlags` options. */
+export const HUB_FLAGS = {
+  "connection-string": { type: "string" },
+  "emulator-port": { type: "string", default: "5672" },
+  hub: { type: "string" },
+} as const;
+
+/**
+ * Reads the {@linkcode HUB_FLAGS} (`--emulator-port` must be a port number) as the options
+ * `resolveHubTarget` takes besides its purpose.
+ */
+export function hubFlags(
+  values: { "connection-string"?: string; "emulator-port": string; hub?: string },
+): { connectionString?: string; hub?: string; emulatorPort: number } {
+  return {
+    connectionString: values["connection-string"],
+    hub: values.hub,
+    emulatorPort: numberFlag(
+      "--emulator-port",
+      values["emulator-port"],
+      (n) => Number.isInteger(n) && n > 0 && n < 65536,
+      "a port number",
+    )!,
+  };
+}

@@ -5,7 +5,14 @@
  * @module
  */
 import path from "node:path";
-import { type Command, numberFlag, parseFlags, UsageError } from "../command.ts";
+import {
+  type Command,
+  HUB_FLAGS,
+  hubFlags,
+  numberFlag,
+  parseFlags,
+  UsageError,
+} from "../command.ts";
 import { loadConfig } from "@/config";
 import { AnomalyDetectorClient } from "@/client";
 import type { ApiVersion } from "@/detect";
@@ -133,9 +140,7 @@ export const analyzeCommand: Command = {
         "api-version": { type: "string", default: "v1.1" },
         "no-entire": { type: "boolean", default: false },
         webhook: { type: "string" },
-        "connection-string": { type: "string" },
-        "emulator-port": { type: "string", default: "5672" },
-        hub: { type: "string" },
+        ...HUB_FLAGS,
         "consumer-group": { type: "string" },
         "start-from": { type: "string", default: "earliest" },
         history: { type: "string" },
@@ -191,12 +196,7 @@ export const analyzeCommand: Command = {
     if (apiVersion !== "v1.0" && apiVersion !== "v1.1") {
       throw new UsageError(`--api-version must be v1.0 or v1.1: current value is ${apiVersion}`);
     }
-    const emulatorPort = numberFlag(
-      "--emulator-port",
-      values["emulator-port"],
-      (n) => Number.isInteger(n) && n > 0 && n < 65536,
-      "a port number",
-    )!;
+    const hubOptions = hubFlags(values);
     const startFrom = values["start-from"];
     if (startFrom !== "earliest" && startFrom !== "latest") {
       throw new UsageError(
@@ -251,9 +251,7 @@ export const analyzeCommand: Command = {
     let target: HubTarget;
     try {
       target = await resolveHubTarget(config, {
-        connectionString: values["connection-string"],
-        hub: values.hub,
-        emulatorPort,
+        ...hubOptions,
         purpose: "consume from",
         hint: "(or use --detect-only)",
       });

@@ -1,6 +1,5 @@
-import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { type Command, UsageError } from "../command.ts";
+import { type Command, integerFlag, parseFlags } from "../command.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -47,7 +46,7 @@ export const jupyterCommand: Command = {
   summary: "start the Jupyter Notebook server with the project's Deno kernel",
   help,
   async run(args) {
-    const { values } = parseArgs({
+    const { values } = parseFlags({
       args,
       options: {
         port: { type: "string", default: "8888" },
@@ -55,13 +54,8 @@ export const jupyterCommand: Command = {
         "notebook-dir": { type: "string", default: "notebooks" },
       },
     });
-    const requested = Number(values.port);
-    if (!Number.isInteger(requested) || requested < 0 || requested > 65535) {
-      throw new UsageError(
-        `--port must be an integer from 0 to 65535: current value is ${values.port}`,
-      );
-    }
-    const host = values.host!;
+    const requested = integerFlag("--port", values.port, 0, 65535)!;
+    const host = values.host;
     const port = requested === 0 ? freePort(host) : requested;
     const token = crypto.randomUUID().replaceAll("-", "");
     const child = new Deno.Command("jupyter", {

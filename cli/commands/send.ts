@@ -4,7 +4,14 @@
  * @module
  */
 import path from "node:path";
-import { type Command, numberFlag, parseFlags, UsageError } from "../command.ts";
+import {
+  type Command,
+  HUB_FLAGS,
+  hubFlags,
+  numberFlag,
+  parseFlags,
+  UsageError,
+} from "../command.ts";
 import { loadConfig } from "@/config";
 import { EventSink } from "@/hub";
 import { eventSinkTarget, send, type SendProgress, type SendTarget } from "@/pipeline";
@@ -138,9 +145,7 @@ export const sendCommand: Command = {
         "posts-per-day": { type: "string" },
         write: { type: "string" },
         truth: { type: "string" },
-        "connection-string": { type: "string" },
-        "emulator-port": { type: "string", default: "5672" },
-        hub: { type: "string" },
+        ...HUB_FLAGS,
         "dry-run": { type: "boolean", default: false },
         "max-events": { type: "string" },
         verbose: { type: "boolean", default: false },
@@ -177,12 +182,7 @@ export const sendCommand: Command = {
       positiveInteger,
       "a positive integer",
     );
-    const emulatorPort = numberFlag(
-      "--emulator-port",
-      values["emulator-port"],
-      (n) => Number.isInteger(n) && n > 0 && n < 65536,
-      "a port number",
-    )!;
+    const hubOptions = hubFlags(values);
     const speed = values.speed === "max"
       ? "max"
       : numberFlag("--speed", values.speed, positive, "max or a positive number")!;
@@ -259,12 +259,7 @@ export const sendCommand: Command = {
       }
       const dataset = await convertNab(files[0], { mode: nabMode, seed });
       truth = dataset.groundTruth;
-      source = (async function* () {
-        for (const post of dataset.posts) {
-          if (signal.aborted) return;
-          yield post;
-        }
-      })();
+      source = untilAborted(dataset.posts, signal);
     } else {
       let synthetic: SyntheticSource;
       try {
@@ -279,25 +274,18 @@ export const sendCommand: Command = {
         throw new UsageError((error as Error).message, { cause: error });
       }
       truth = synthetic.groundTruth;
-      source = (async function* () {
-        for (const post of synthetic.generate()) {
-          if (signal.aborted) return;
-          yield post;
-        }
-      })();
+      source = untilAborted(synthetic.generate(), signal);
     }
 
     if (values.write) {
-      const count = await writePostsJsonl(values.write, source as AsyncIterable<Post>);
+      const count = await writePostsJsonl(values.write, source);
       console.log(`Wrote ${formatCount(count)} posts to ${values.write}`);
       if (truth) {
         const truthPath = groundTruthPath(values.write);
         await writeGroundTruth(truthPath, truth);
         console.log(`Wrote ground truth (${truth.incidents.length} incidents) to ${truthPath}`);
       }
-      if (replay && replay.badRows.length > 0) {
-        console.log(`Skipped ${replay.badRows.length} bad rows: ${describeBadRows(replay)}`);
-      }
+      if (replay) printBadRows(replay);
       return 0;
     }
     if (values.truth && truth) {
@@ -318,12 +306,7 @@ export const sendCommand: Command = {
     } else {
       let hub: HubTarget;
       try {
-        hub = await resolveHubTarget(config, {
-          connectionString: values["connection-string"],
-          hub: values.hub,
-          emulatorPort,
-          purpose: "send to",
-        });
+        hub = await resolveHubTarget(config, { ...hubOptions, purpose: "send to" });
       } catch (error) {
         console.error(`hubwatch send: ${(error as Error).message}`);
         return 1;
@@ -389,9 +372,7 @@ export const sendCommand: Command = {
         `(${formatCount(Math.round(summary.eventsPerSecond))} events/s); skipped ` +
         `${formatCount(summary.skipped)}, errors ${formatCount(summary.errors)}; ${how}.`,
     );
-    if (replay && replay.badRows.length > 0) {
-      console.log(`Skipped ${replay.badRows.length} bad rows: ${describeBadRows(replay)}`);
-    }
+    if (replay) printBadRows(replay);
     if (summary.error) {
       console.error(`hubwatch send: ${summary.error.message}`);
       return 1;
@@ -400,12 +381,23 @@ export const sendCommand: Command = {
   },
 };
 
-function describeBadRows(replay: ReplaySource): string {
+/** The posts of a generator, ending early once `signal` aborts. */
+async function* untilAborted(posts: Iterable<Post>, signal: AbortSignal): AsyncGenerator<Post> {
+  for (const post of posts) {
+    if (signal.aborted) return;
+    yield post;
+  }
+}
+
+/** Prints the replay's skipped rows by file, when there are any. */
+function printBadRows(replay: ReplaySource): void {
+  if (replay.badRows.length === 0) return;
   const byFile = new Map<string, number[]>();
   for (const row of replay.badRows) {
     const lines = byFile.get(row.file) ?? [];
     lines.push(row.line);
     byFile.set(row.file, lines);
   }
-  return [...byFile].map(([file, lines]) => `${file} lines ${lines.join(", ")}`).join("; ");
+  const files = [...byFile].map(([file, lines]) => `${file} lines ${lines.join(", ")}`);
+  console.log(`Skipped ${replay.badRows.length} bad rows: ${files.join("; ")}`);
 }
