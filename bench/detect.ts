@@ -78,8 +78,10 @@ export async function main(args: string[]): Promise<number> {
   const hourly = hourlySeasonal(673, 3);
   const last169 = { series: series(hourly.slice(-169), HOUR), granularity: "hourly" };
   const last673 = { series: series(hourly, HOUR), granularity: "hourly" };
-  const modelOf = (req: unknown, mode: "entire" | "last") =>
-    `model ${detectDetails(req, mode).modelId}, period ${detectDetails(req, mode).period}`;
+  const modelOf = (req: unknown, mode: "entire" | "last") => {
+    const { modelId, period } = detectDetails(req, mode);
+    return `model ${modelId}, period ${period}`;
+  };
   const scenarios: Scenario[] = [
     {
       name: `entire 8640 hourly (${modelOf(entireSeasonal, "entire")})`,

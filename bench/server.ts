@@ -7,7 +7,7 @@
  * The requests cycle through 64 different series, so no answer can be reused.
  *
  * Usage: ./run bench server [--duration S] [--concurrency N] [--workers N] [--api-version V]
- *                           [--warmup S] [--target R]
+ *                           [--warmup S] [--target R] [--points N]
  * Exit code: 0 when no request failed, 1 otherwise (a missed target is printed, not an error).
  */
 import { parseArgs } from "node:util";

@@ -9,6 +9,7 @@
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import {
   AnomalyDetectorError,
+  API_VERSIONS,
   type ApiVersion,
   detectChangePoint,
   detectEntireSeries,
@@ -16,7 +17,6 @@ import {
   parseRequestText,
 } from "../../lib/detect/mod.ts";
 
-const API_VERSIONS = ["v1.0", "v1.1-preview", "v1.1-preview.1", "v1.1"];
 const ENDPOINTS = ["entire", "last", "changepoint"];
 type Endpoint = "entire" | "last" | "changepoint";
 
@@ -82,7 +82,7 @@ function jsonlLine(line: string, endpoint: Endpoint, apiVersion: ApiVersion): st
         status: 400,
         response: { code: "BadArgument", message: `Unknown endpoint '${ep}'.` },
       };
-    } else if (!API_VERSIONS.includes(av)) {
+    } else if (!API_VERSIONS.includes(av as ApiVersion)) {
       result = {
         status: 400,
         response: { code: "BadArgument", message: `Unknown apiVersion '${av}'.` },
@@ -155,7 +155,7 @@ export const detectCommand: Command = {
     });
     const apiVersion = values["api-version"];
     const endpoint = values.endpoint;
-    if (!API_VERSIONS.includes(apiVersion)) {
+    if (!API_VERSIONS.includes(apiVersion as ApiVersion)) {
       throw new UsageError(
         `--api-version must be one of ${API_VERSIONS.join(", ")}: current value is ${apiVersion}`,
       );

@@ -145,11 +145,11 @@ export class AnomalyDetectorClient {
     }
     this.endpoint = endpoint === "local" ? endpoint : endpoint.replace(/\/+$/, "");
     this.apiVersion = options.apiVersion ?? "v1.1";
-    if (!["v1.0", "v1.1-preview", "v1.1-preview.1", "v1.1"].includes(this.apiVersion)) {
+    if (!detect.API_VERSIONS.includes(this.apiVersion)) {
       throw new RangeError(
-        `Cannot create AnomalyDetectorClient as apiVersion must be one of v1.0, v1.1-preview, v1.1-preview.1, v1.1: current value is ${
-          JSON.stringify(this.apiVersion)
-        }`,
+        `Cannot create AnomalyDetectorClient as apiVersion must be one of ${
+          detect.API_VERSIONS.join(", ")
+        }: current value is ${JSON.stringify(this.apiVersion)}`,
       );
     }
     this.#apiKey = options.apiKey;

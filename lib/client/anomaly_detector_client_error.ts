@@ -2,7 +2,7 @@
 export class AnomalyDetectorClientError extends Error {
   /**
    * The service's error code (`InvalidSeries`, `401`, ...) or one of the client's own:
-   * `Timeout`, `Aborted`, `NetworkError`, `InvalidResponse`, `HttpError<status>`.
+   * `Timeout`, `Aborted`, `NetworkError`, `InvalidResponse`, `Http<status>`.
    */
   readonly code: string;
   /** HTTP status of the last answer; `undefined` when no answer came (network, timeout, abort). */

@@ -84,10 +84,3 @@ export function householderLeastSquares(columns: Float64Array[], y: ArrayLike<nu
   const qty = a.slice(k * m, k * m + m);
   return { qty, rankAfter, diag, rowOf };
 }
-
-/** Sum of squares of `v[from..]`. */
-export function sumSquaresFrom(v: Float64Array, from: number): number {
-  let s = 0;
-  for (let i = from; i < v.length; i++) s += v[i] * v[i];
-  return s;
-}

@@ -1,17 +1,16 @@
 /**
- * Adapter between the orchestrator and the model modules (period detection, seasonal, spectral
- * residual, dynamic threshold, merge with delta). Keeps the orchestrator independent of each
+ * Adapter between the orchestrator and the model modules (seasonal, spectral residual, dynamic
+ * threshold, merge with delta, STL for change points). Keeps the orchestrator independent of each
  * model's exact parameter list.
  * @module
  */
 import { dynamicThresholdModel } from "./dynamic_threshold.ts";
 import { mergeWithDelta } from "./merge_with_delta.ts";
-import { detectPeriod } from "./period.ts";
 import { seasonalModel } from "./seasonal.ts";
-import { spectralResidualModel, srTrigger } from "./spectral_residual.ts";
+import { spectralResidualModel } from "./spectral_residual.ts";
 import { stl } from "./stl.ts";
 import { splineTrend } from "./trend.ts";
-import type { DetectMode, Granularity, ModelOutput } from "./types.ts";
+import type { DetectMode, ModelOutput } from "./types.ts";
 
 /** Arguments every model runner receives. */
 export interface ModelArgs {
@@ -25,27 +24,9 @@ export interface ModelArgs {
   needTrend: boolean;
 }
 
-/** §4 DETECT_PERIOD. */
-export function runDetectPeriod(
-  values: number[],
-  granularity: Granularity,
-  customInterval: number,
-): number {
-  return detectPeriod(values, granularity, customInterval);
-}
-
 /** §6 seasonal model. */
 export function runSeasonal(args: ModelArgs, period: number): ModelOutput {
   return seasonalModel(args.x, period, args.ratio, args.mode, { includeTrend: args.needTrend });
-}
-
-/** §8.1 SR trigger. */
-export function runSrTrigger(
-  granularity: Granularity,
-  customInterval: number,
-  x: number[],
-): boolean {
-  return srTrigger(granularity, customInterval, x);
 }
 
 /** §8 spectral residual followed by §9 merge with delta. */

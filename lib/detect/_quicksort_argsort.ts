@@ -27,13 +27,10 @@ function aheapsort(v: ArrayLike<number>, tosort: Int32Array, start: number, n: n
   const set = (i: number, val: number) => {
     tosort[start + i - 1] = val;
   };
-  let i: number;
-  let j: number;
-  let tmp: number;
-  for (let l = n >> 1; l > 0; --l) {
-    tmp = a(l);
-    for (i = l, j = l << 1; j <= n;) {
-      if (j < n && less(v[a(j)], v[a(j + 1)])) j += 1;
+  /** Sifts `tmp` down from slot i of the heap a(1..len). */
+  const siftDown = (tmp: number, i: number, len: number) => {
+    for (let j = i << 1; j <= len;) {
+      if (j < len && less(v[a(j)], v[a(j + 1)])) j += 1;
       if (less(v[tmp], v[a(j)])) {
         set(i, a(j));
         i = j;
@@ -41,20 +38,13 @@ function aheapsort(v: ArrayLike<number>, tosort: Int32Array, start: number, n: n
       } else break;
     }
     set(i, tmp);
-  }
+  };
+  for (let l = n >> 1; l > 0; --l) siftDown(a(l), l, n);
   for (; n > 1;) {
-    tmp = a(n);
+    const tmp = a(n);
     set(n, a(1));
     n -= 1;
-    for (i = 1, j = 2; j <= n;) {
-      if (j < n && less(v[a(j)], v[a(j + 1)])) j++;
-      if (less(v[tmp], v[a(j)])) {
-        set(i, a(j));
-        i = j;
-        j += j;
-      } else break;
-    }
-    set(i, tmp);
+    siftDown(tmp, 1, n);
   }
 }
 

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { theilSenSlope } from "./stats.ts";
+import { selectInPlace, theilSenSlope } from "./stats.ts";
 
 const f32 = Math.fround;
 const EPS = 2 ** -52;
@@ -23,27 +23,7 @@ const SAMPLE_SIZE = 4096;
 
 /** Rearranges `a[0..len)` so that `a[k]` is its k-th smallest (0-based) element; returns it. */
 function selectKth(a: Float64Array, len: number, k: number): number {
-  let lo = 0;
-  let hi = len - 1;
-  while (hi > lo) {
-    const pivot = a[(lo + hi) >> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
+  selectInPlace(a, k, 0, len - 1);
   return a[k];
 }
 
@@ -183,19 +163,17 @@ export function fastTheilSenSlope(y: ArrayLike<number>, float32 = false): number
   //    deviations of a sample quantile's rank; a miss only costs the exact one-pass fallback).
   const sample = new Float64Array(SAMPLE_SIZE);
   let state = (n * 2654435761) >>> 0 || 1; // xorshift32, deterministic
+  const nextIndex = () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state % n;
+  };
   for (let s = 0; s < SAMPLE_SIZE; s++) {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    let i = state % n;
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    let j = state % n;
+    let i = nextIndex();
+    let j = nextIndex();
     if (i === j) j = (j + 1) % n;
     if (i < j) {
       const t = i;

@@ -6,9 +6,11 @@
  * @module
  */
 import { CHANGEPOINT_DEFAULTS } from "./_tables.ts";
-import { runDetectPeriod, runStlSeasonal } from "./_models.ts";
+import { runStlSeasonal } from "./_models.ts";
 import { fillGaps } from "./fill.ts";
 import { MESSAGES, parseDetectRequest } from "./parse.ts";
+import { detectPeriod } from "./period.ts";
+import { median } from "./stats.ts";
 import {
   AnomalyDetectorError,
   type ChangePointDetectResponse,
@@ -24,13 +26,6 @@ export const THRESHOLD_MESSAGE = "The 'threshold' field must be an float between
 export const REQUIRED_GRANULARITY_MESSAGE = "The 'granularity' field is required in request.";
 /** Message of a missing `series` (change-point endpoint only). */
 export const REQUIRED_SERIES_MESSAGE = "The 'series' field is required in request.";
-
-function medianOf(v: number[]): number {
-  const s = v.slice().sort((a, b) => a - b);
-  const m = s.length;
-  if (m === 0) return Number.NaN;
-  return m % 2 === 1 ? s[(m - 1) >> 1] : (s[m / 2 - 1] + s[m / 2]) / 2;
-}
 
 /** Least-squares line through (x0 + j, y[start + j]), j = 0..w−1: `[intercept at x0, slope]`. */
 function fitLine(y: ArrayLike<number>, start: number, w: number): [number, number] {
@@ -57,7 +52,7 @@ function fitLine(y: ArrayLike<number>, start: number, w: number): [number, numbe
 export function changePointScores(y: ArrayLike<number>, w: number): number[] {
   const n = y.length;
   const s = new Array<number>(n).fill(0);
-  const floor = 1e-8 * (1 + Math.abs(medianOf(Array.from(y))));
+  const floor = 1e-8 * (1 + Math.abs(median(y)));
   const res = new Array<number>(2 * w);
   for (let t = w; t <= n - w; t++) {
     const [aL, bL] = fitLine(y, t - w, w);
@@ -68,8 +63,8 @@ export function changePointScores(y: ArrayLike<number>, w: number): number[] {
       res[j] = y[t - w + j] - (aL + bL * j);
       res[w + j] = y[t + j] - (aR + bR * j);
     }
-    const med = medianOf(res);
-    const scale = 1.4826 * medianOf(res.map((r) => Math.abs(r - med)));
+    const med = median(res);
+    const scale = 1.4826 * median(res.map((r) => Math.abs(r - med)));
     s[t] = jump / Math.max(scale, floor);
   }
   return s;
@@ -186,7 +181,7 @@ function run(body: unknown): ChangePointDetectResponse {
     period = req.period;
   } else {
     const prev = fillGaps(req.indices, req.values, "previous");
-    period = runDetectPeriod(prev?.values ?? req.values, req.granularity, req.customInterval);
+    period = detectPeriod(prev?.values ?? req.values, req.granularity, req.customInterval);
   }
   let y = x;
   if (period > 1 && x.length >= 2 * period + 1) {

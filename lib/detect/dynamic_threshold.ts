@@ -6,8 +6,7 @@
  * @module
  */
 
-import { quicksortArgsort } from "./_quicksort_argsort.ts";
-import { generalizedEsd, majorityValue, maxOutliers, type RankedSeries, zScore } from "./esd.ts";
+import { generalizedEsd, majorityValue, maxOutliers, rankTies, zScore } from "./esd.ts";
 import { linearFillNaN, normalize } from "./stats.ts";
 import { splineTrend } from "./trend.ts";
 import type { DetectMode, ModelOutput, ResultsTable } from "./types.ts";
@@ -37,9 +36,7 @@ export function dynamicThresholdModel(
       `Cannot run dynamic threshold as trend0 must have the series length ${n}: current length is ${trend0.length}`,
     );
   }
-  // Ties are ordered as the oracle's (non-stable) numpy quicksort orders them (§13.6).
-  const a = normalize(x);
-  const ranked: RankedSeries = { values: a, order: quicksortArgsort(a) };
+  const ranked = rankTies(normalize(x));
   const K = maxOutliers(n, ratio);
   const mv = majorityValue(ranked);
   const esd = generalizedEsd(ranked, K, {

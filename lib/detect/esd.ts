@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { quicksortArgsort } from "./_quicksort_argsort.ts";
 import { esdCriticalValues } from "./_tables.ts";
 import {
   argsortStable,
@@ -30,7 +31,7 @@ const NORM_PPF_75_F32 = f32(0.6744897501960817);
 export interface RankedSeries {
   /** The values, in time order. */
   values: NumericArray;
-  /** Positions of `values` in ascending value order (ties by position, §13.6). */
+  /** Positions of `values` in ascending value order (ties per the tie rule used, §13.6). */
   order: Int32Array;
 }
 
@@ -45,6 +46,14 @@ export interface DirectionalHits {
 /** Sorts a series ascending with the stable tie rule of §13.6. */
 export function rankSeries(values: NumericArray): RankedSeries {
   return { values, order: argsortStable(values) };
+}
+
+/**
+ * Sorts a series ascending with ties as the oracle's (non-stable) numpy quicksort orders them
+ * (§13.6): what the seasonal and dynamic-threshold models rank by.
+ */
+export function rankTies(values: NumericArray): RankedSeries {
+  return { values, order: quicksortArgsort(values) };
 }
 
 /**

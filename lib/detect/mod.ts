@@ -24,6 +24,7 @@ export { detectDetails, parseRequestText } from "./orchestrator.ts";
 export {
   AnomalyDetectorError,
   type AnomalyDetectorErrorOptions,
+  API_VERSIONS,
   type ApiVersion,
   type ChangePointDetectResponse,
   type DetectMode,

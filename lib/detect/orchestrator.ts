@@ -5,19 +5,16 @@
  * @module
  */
 import { DEFAULT_GRAN_WINDOW } from "./_tables.ts";
-import {
-  runDetectPeriod,
-  runDynamicThreshold,
-  runSeasonal,
-  runSpectralResidual,
-  runSrTrigger,
-} from "./_models.ts";
+import { runDynamicThreshold, runSeasonal, runSpectralResidual } from "./_models.ts";
 import { fillGaps, type GapFillMode, gapInfo } from "./fill.ts";
 import { boundaryVersionFor, type MarginResult, marginsV1, marginsV3 } from "./margins.ts";
 import { MESSAGES, missingRatioMessage, parseDetectRequest, type ParsedRequest } from "./parse.ts";
+import { detectPeriod } from "./period.ts";
+import { srTrigger } from "./spectral_residual.ts";
 import { histogramCounts } from "./stats.ts";
 import {
   AnomalyDetectorError,
+  API_VERSIONS,
   type ApiVersion,
   type DetectMode,
   type DetectOptions,
@@ -52,8 +49,6 @@ export interface DetectionDetails {
   margins: MarginResult;
 }
 
-const API_VERSIONS: readonly ApiVersion[] = ["v1.0", "v1.1-preview", "v1.1-preview.1", "v1.1"];
-
 /** `max(20-bin histogram counts) / n` of the raw input values (§11.3). */
 export function majorityRatio(values: readonly number[]): number {
   const counts = histogramCounts(values, 20);
@@ -83,8 +78,15 @@ export function epsRefine(rows: ResultsTable): ResultsTable {
   return rows;
 }
 
-function dropRows(rows: ResultsTable, keep: (i: number) => boolean): ResultsTable {
-  const pick = <T>(a: readonly T[]): T[] => a.filter((_, i) => keep(i));
+/**
+ * A copy of a model's rows as plain arrays (models may hand typed arrays), keeping only the rows
+ * where `keep` holds when it is given.
+ */
+function plainRows(rows: ResultsTable, keep?: (i: number) => boolean): ResultsTable {
+  const pick = <T>(a: ArrayLike<T>): T[] => {
+    const out = Array.from(a);
+    return keep === undefined ? out : out.filter((_, i) => keep(i));
+  };
   const out: ResultsTable = {
     value: pick(rows.value),
     expected: pick(rows.expected),
@@ -94,28 +96,6 @@ function dropRows(rows: ResultsTable, keep: (i: number) => boolean): ResultsTabl
   };
   if (rows.trend !== undefined) out.trend = pick(rows.trend);
   if (rows.score !== undefined) out.score = pick(rows.score);
-  return out;
-}
-
-function copyRows(rows: ResultsTable): ResultsTable {
-  return dropRows(rows, () => true);
-}
-
-function toArray(a: ArrayLike<number> | ArrayLike<boolean>): never[] {
-  return Array.from(a as ArrayLike<never>);
-}
-
-function normaliseRows(rows: ResultsTable): ResultsTable {
-  // Models may hand typed arrays; the orchestrator works on plain arrays.
-  const out: ResultsTable = {
-    value: toArray(rows.value),
-    expected: toArray(rows.expected),
-    isAnomaly: toArray(rows.isAnomaly),
-    isPositive: toArray(rows.isPositive),
-    isNegative: toArray(rows.isNegative),
-  };
-  if (rows.trend !== undefined) out.trend = toArray(rows.trend);
-  if (rows.score !== undefined) out.score = toArray(rows.score);
   return out;
 }
 
@@ -205,7 +185,7 @@ function run(body: unknown, mode: DetectMode, apiVersion: ApiVersion): Detection
       const f = fillGaps(req.indices, xIn, m, { fixedValue: req.fixedValue });
       if (f !== undefined) forPeriod = f.values;
     }
-    period = runDetectPeriod(forPeriod, req.granularity, req.customInterval);
+    period = detectPeriod(forPeriod, req.granularity, req.customInterval);
   }
   if (period > 1 && gaps.missingRatio > 0.5) {
     throw new AnomalyDetectorError("InvalidSeries", missingRatioMessage(gaps.span, n));
@@ -236,18 +216,13 @@ function run(body: unknown, mode: DetectMode, apiVersion: ApiVersion): Detection
   let out;
   if (period > 1) {
     out = runSeasonal(args, period);
-  } else if (runSrTrigger(req.granularity, req.customInterval, x)) {
+  } else if (srTrigger(req.granularity, req.customInterval, x)) {
     out = runSpectralResidual(args);
   } else {
     out = runDynamicThreshold(args, period);
   }
-  let rows = normaliseRows(out.results);
-  if (filledMask !== undefined) {
-    const mask = filledMask;
-    rows = dropRows(rows, (i) => !mask[i]);
-  } else {
-    rows = copyRows(rows);
-  }
+  const mask = filledMask;
+  const rows = plainRows(out.results, mask === undefined ? undefined : (i) => !mask[i]);
   epsRefine(rows);
   const margins = needTrend
     ? marginsV3(rows, req.sensitivity, mode)

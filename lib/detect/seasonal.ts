@@ -5,17 +5,11 @@
  *
  * @module
  */
-import { quicksortArgsort } from "./_quicksort_argsort.ts";
-import { generalizedEsd, majorityValue, maxOutliers, type RankedSeries, zScore } from "./esd.ts";
+import { generalizedEsd, majorityValue, maxOutliers, rankTies, zScore } from "./esd.ts";
 import { linearFillNaN, normalize, type NumericArray } from "./stats.ts";
 import { seasonalDecompose } from "./stl.ts";
 import { AnomalyDetectorError, type DetectMode, type ModelOutput } from "./types.ts";
 import { vote } from "./vote.ts";
-
-/** Ascending order with ties as the oracle's (non-stable) numpy quicksort orders them (§13.6). */
-function rankTies(values: Float64Array): RankedSeries {
-  return { values, order: quicksortArgsort(values) };
-}
 
 /** Options of {@linkcode seasonalModel}. */
 export interface SeasonalModelOptions {

@@ -200,8 +200,11 @@ export function minMax(a: NumericArray): [number, number] {
   return [lo, hi];
 }
 
-/** Swap-based Hoare selection: afterwards `w[k]` holds the k-th smallest element. */
-function selectInPlace(w: Float64Array, k: number, lo = 0, hi = w.length - 1): void {
+/**
+ * Swap-based Hoare selection on `w[lo..hi]`: afterwards `w[k]` holds the k-th smallest element of
+ * that range (k counted from the start of `w`).
+ */
+export function selectInPlace(w: Float64Array, k: number, lo = 0, hi = w.length - 1): void {
   while (hi > lo) {
     const mid = (lo + hi) >>> 1;
     // median of three as pivot
@@ -249,16 +252,20 @@ export function median(a: NumericArray): number {
   return (lowMid + w[h]) / 2;
 }
 
-/**
- * The k-th smallest element (0-based) of an array, in expected linear time.
- * @throws {RangeError} when k is not an index of the array
- */
-export function kthSmallest(a: NumericArray, k: number): number {
+function checkIndex(a: NumericArray, k: number): void {
   if (!Number.isInteger(k) || k < 0 || k >= a.length) {
     throw new RangeError(
       `Cannot select order statistic as k must be an index below ${a.length}: current value is ${k}`,
     );
   }
+}
+
+/**
+ * The k-th smallest element (0-based) of an array, in expected linear time.
+ * @throws {RangeError} when k is not an index of the array
+ */
+export function kthSmallest(a: NumericArray, k: number): number {
+  checkIndex(a, k);
   const w = Float64Array.from(a);
   selectInPlace(w, k);
   return w[k];
@@ -270,22 +277,10 @@ export function kthSmallest(a: NumericArray, k: number): number {
  * @throws {RangeError} when k is not an index of the array
  */
 export function adjacentOrderStatistics(a: NumericArray, k: number): [number, number] {
-  if (!Number.isInteger(k) || k < 0 || k >= a.length) {
-    throw new RangeError(
-      `Cannot select order statistic as k must be an index below ${a.length}: current value is ${k}`,
-    );
-  }
+  checkIndex(a, k);
   const w = Float64Array.from(a);
   selectInPlace(w, k);
   return [w[k], k + 1 < w.length ? minFrom(w, k + 1) : NaN];
-}
-
-/** Median of an array that is already sorted ascending (numpy rule). */
-export function sortedMedian(s: NumericArray): number {
-  const n = s.length;
-  if (n === 0) return NaN;
-  const h = n >> 1;
-  return n % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
 /**

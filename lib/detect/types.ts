@@ -77,6 +77,14 @@ export interface ChangePointDetectResponse {
 /** API versions the engine serves. The two previews behave like each other. */
 export type ApiVersion = "v1.0" | "v1.1-preview" | "v1.1-preview.1" | "v1.1";
 
+/** Every {@linkcode ApiVersion}, in the order the docs list them. */
+export const API_VERSIONS: readonly ApiVersion[] = [
+  "v1.0",
+  "v1.1-preview",
+  "v1.1-preview.1",
+  "v1.1",
+];
+
 /** Options of the public detect functions. */
 export interface DetectOptions {
   /**

@@ -1,13 +1,5 @@
-import type { ApiVersion } from "@/detect";
+import { API_VERSIONS, type ApiVersion } from "@/detect";
 import type { DetectOperation } from "./middleware.ts";
-
-/** API versions served, in the order the docs list them. */
-export const API_VERSIONS: readonly ApiVersion[] = [
-  "v1.0",
-  "v1.1-preview",
-  "v1.1-preview.1",
-  "v1.1",
-];
 
 const DETECT_PATH =
   /^\/anomalydetector\/(v1\.0|v1\.1-preview|v1\.1-preview\.1|v1\.1)\/timeseries\/(entire|last|changepoint)\/detect$/;

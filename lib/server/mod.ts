@@ -9,4 +9,4 @@ export * from "./middleware.ts";
 export * from "./body_limit.ts";
 export * from "./subscription_key_auth.ts";
 export * from "./detection_pool.ts";
-export { API_VERSIONS } from "./_routes.ts";
+export { API_VERSIONS } from "@/detect";
