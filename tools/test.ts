@@ -39,13 +39,14 @@ async function run(
     stderr: "piped",
     env: { RUST_BACKTRACE: "0", NO_COLOR: "1" },
   }).spawn();
+  const timeoutInMs = options.timeoutInMs ?? 20 * 60_000;
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     try {
       child.kill("SIGKILL");
     } catch { /* already exited */ }
-  }, options.timeoutInMs ?? 20 * 60_000);
+  }, timeoutInMs);
   const chunks: string[] = [];
   const pump = async (
     stream: ReadableStream<Uint8Array>,
@@ -66,7 +67,7 @@ async function run(
   if (timedOut) {
     console.log(
       `${cmd} ${args.slice(0, 3).join(" ")} ... did not finish within ${
-        (options.timeoutInMs ?? 0) / 1000
+        timeoutInMs / 1000
       } s and was stopped`,
     );
     return { code: 1, output };
@@ -186,10 +187,7 @@ async function unitTests(
   // By default every test file, and every runnable JSDoc example in lib/ (`--doc`).
   if (paths.length === 0) args.push("--doc", "test/", "lib/");
   else args.push(...paths);
-  const { code, output } = await run(DENO, args, {
-    capture: true,
-    timeoutInMs: 20 * 60_000,
-  });
+  const { code, output } = await run(DENO, args, { capture: true });
   let xml = "";
   try {
     xml = await Deno.readTextFile(junit);

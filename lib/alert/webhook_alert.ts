@@ -3,7 +3,8 @@
  * network failures, timeouts and 408/429/5xx answers (honouring `Retry-After`).
  * @module
  */
-import { type AlertHook, alertPayload, type AnomalyAlert, validateAlert } from "./anomaly_alert.ts";
+import { abortableSleep, isRetryableStatus } from "../client/_retry.ts";
+import { type AlertHook, alertPayload, type AnomalyAlert } from "./anomaly_alert.ts";
 
 /** Options of {@linkcode postWebhookAlert} and {@linkcode webhookAlertHook}. */
 export interface WebhookAlertOptions {
@@ -86,23 +87,6 @@ export class AlertDeliveryError extends Error {
   }
 }
 
-const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-
-function sleepFor(delayInMs: number, abortSignal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (abortSignal?.aborted) return reject(abortSignal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortSignal?.reason);
-    };
-    const timer = setTimeout(() => {
-      abortSignal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, delayInMs);
-    abortSignal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /** `Retry-After` in ms (seconds or an HTTP date), or undefined. */
 function retryAfterOf(response: Response, nowInMs: number): number | undefined {
   const value = response.headers.get("retry-after")?.trim();
@@ -161,7 +145,7 @@ function resolve(options: WebhookAlertOptions) {
     timeoutInMs: checkNumber("timeoutInMs", options.timeoutInMs ?? 10_000, false, 1),
     headers: options.headers ?? {},
     fetch: options.fetch ?? globalThis.fetch,
-    sleep: options.sleep ?? sleepFor,
+    sleep: options.sleep ?? abortableSleep,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
     abortSignal: options.abortSignal,
@@ -180,9 +164,9 @@ export async function postWebhookAlert(
   options: WebhookAlertOptions = {},
 ): Promise<WebhookDelivery> {
   checkUrl(url);
-  validateAlert(alert);
+  const body = JSON.stringify(alertPayload(alert)); // alertPayload validates the alert
   const o = resolve(options);
-  return await deliver(url, JSON.stringify(alertPayload(alert)), o);
+  return await deliver(url, body, o);
 }
 
 async function deliver(
@@ -220,7 +204,7 @@ async function deliver(
     } finally {
       clearTimeout(timer);
     }
-    const retryable = status === undefined || RETRYABLE_STATUSES.has(status);
+    const retryable = status === undefined || isRetryableStatus(status);
     const what = status === undefined
       ? `failed (${(failure as Error)?.message ?? String(failure)})`
       : `was answered with HTTP ${status}`;
@@ -249,7 +233,6 @@ export function webhookAlertHook(url: string, options: WebhookAlertOptions = {})
   checkUrl(url);
   const o = resolve(options);
   return async (alert) => {
-    validateAlert(alert);
     await deliver(url, JSON.stringify(alertPayload(alert)), o);
   };
 }

@@ -70,68 +70,6 @@ export class ConfigError extends Error {
   }
 }
 
-/** Description of every variable, for `--help` and the README. */
-export const CONFIG_VARIABLES: ReadonlyArray<
-  { name: string; secret: boolean; default?: string; description: string }
-> = [
-  {
-    name: "X_BEARER_TOKEN",
-    secret: true,
-    description: "X API v2 app-only bearer token; unset → synthetic posts",
-  },
-  {
-    name: "X_API_BASE_URL",
-    secret: false,
-    default: "https://api.x.com/",
-    description: "X API base URL (tests, proxies)",
-  },
-  {
-    name: "EVENTHUB_CONNECTION_STRING",
-    secret: true,
-    description: "Event Hubs connection string; unset → local emulator",
-  },
-  {
-    name: "EVENTHUB_NAME",
-    secret: false,
-    default: "hubwatch",
-    description: "event hub name (else EntityPath)",
-  },
-  {
-    name: "EVENTHUB_CONSUMER_GROUP",
-    secret: false,
-    default: "$Default",
-    description: "consumer group",
-  },
-  {
-    name: "CHECKPOINT_BLOB_CONNECTION_STRING",
-    secret: true,
-    description: "Azure Storage for checkpoints; unset → files",
-  },
-  {
-    name: "CHECKPOINT_BLOB_CONTAINER",
-    secret: false,
-    default: "hubwatch-checkpoints",
-    description: "blob container for checkpoints",
-  },
-  {
-    name: "ANOMALY_DETECTOR_ENDPOINT",
-    secret: false,
-    default: "local",
-    description: "`local` or an Anomaly Detector URL",
-  },
-  {
-    name: "ANOMALY_DETECTOR_KEY",
-    secret: true,
-    description: "subscription key(s), comma-separated",
-  },
-  {
-    name: "ALERT_WEBHOOK_URL",
-    secret: false,
-    description: "URL that receives anomaly alerts (POST JSON)",
-  },
-  { name: "HUBWATCH_DATA_DIR", secret: false, default: "./data", description: "data directory" },
-];
-
 const EVENT_HUB_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$/;
 const CONSUMER_GROUP = /^(\$Default|[A-Za-z0-9](?:[A-Za-z0-9._-]{0,48}[A-Za-z0-9])?)$/;
 

@@ -2,12 +2,13 @@
  * Tables of the evaluation for notebooks: the files, one run per file, and a sweep.
  * @module
  */
-import { TableView } from "../plot/mod.ts";
+import { isoTime, TableView } from "../plot/mod.ts";
 import type { NabRun } from "./evaluate_nab.ts";
+import type { NabFileScore } from "./score_flags.ts";
 import type { NabSeries } from "./nab_series.ts";
 import { type ProbationOptions, probationRows } from "./nab_score.ts";
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
+const iso = (ms: number) => isoTime(new Date(ms));
 const round = (n: number, digits: number) => Number(n.toFixed(digits));
 
 /** One row per NAB file: rows, complete hours, labelled windows, time span and probation. */
@@ -35,31 +36,26 @@ export function nabFilesTable(
 
 /** One row per file of a run, plus the total. */
 export function runTable(run: NabRun): TableView {
-  const rows = run.files.map((f) => ({
-    file: f.name,
-    hours: f.evaluatedHours,
-    flagged: f.flaggedHours,
-    windows: f.events.windows,
-    found: f.events.found,
-    "false alarms": f.events.falseAlarms,
-    precision: round(f.events.precision, 3),
-    recall: round(f.events.recall, 3),
-    F1: round(f.events.f1, 3),
-    "NAB score": round(f.nab.normalized, 1),
-  }));
-  const t = run.total;
-  rows.push({
-    file: "total",
-    hours: t.evaluatedHours,
-    flagged: t.flaggedHours,
-    windows: t.events.windows,
-    found: t.events.found,
-    "false alarms": t.events.falseAlarms,
-    precision: round(t.events.precision, 3),
-    recall: round(t.events.recall, 3),
-    F1: round(t.events.f1, 3),
-    "NAB score": round(t.nabNormalized, 1),
+  const row = (
+    file: string,
+    s: Pick<NabFileScore, "evaluatedHours" | "flaggedHours" | "events">,
+    nabScore: number,
+  ) => ({
+    file,
+    hours: s.evaluatedHours,
+    flagged: s.flaggedHours,
+    windows: s.events.windows,
+    found: s.events.found,
+    "false alarms": s.events.falseAlarms,
+    precision: round(s.events.precision, 3),
+    recall: round(s.events.recall, 3),
+    F1: round(s.events.f1, 3),
+    "NAB score": round(nabScore, 1),
   });
+  const rows = [
+    ...run.files.map((f) => row(f.name, f, f.nab.normalized)),
+    row("total", run.total, run.total.nabNormalized),
+  ];
   return new TableView(Object.keys(rows[0]), rows, {
     caption: `sensitivity ${run.sensitivity}`,
   });

@@ -14,13 +14,8 @@ import {
   sweepHours,
   TUTORIAL_PARAMETERS,
 } from "./detect_hours.ts";
-import {
-  listNabFiles,
-  type NabSeries,
-  parseNabWindows,
-  readNabSeries,
-  type ReadNabSeriesOptions,
-} from "./nab_series.ts";
+import { NAB_PROBATION_FRACTION, NAB_PROBATION_MAX_ROWS } from "./nab_score.ts";
+import { listNabFiles, type NabSeries, readNabSeries, readNabWindows } from "./nab_series.ts";
 import {
   type NabFileScore,
   type NabTotalScore,
@@ -29,7 +24,6 @@ import {
   totalScore,
 } from "./score_flags.ts";
 import type { WorkerReply, WorkerTask } from "./_eval_protocol.ts";
-import { readFile } from "node:fs/promises";
 
 /** Options of {@linkcode evaluateNab}. */
 export interface EvaluateNabOptions extends ScoreFlagsOptions {
@@ -150,19 +144,9 @@ export async function evaluateNab(
   // Validate the detection options once, before reading or spawning anything.
   sweepHours([], sensitivities, detect);
 
-  const windowsPath = options.windowsPath ??
-    join(dataDir, "..", "..", "labels", "combined_windows.json");
-  let windowsText: string;
-  try {
-    windowsText = await readFile(windowsPath, "utf8");
-  } catch (error) {
-    throw new Error(`Cannot read NAB windows "${windowsPath}": ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  const readOptions: ReadNabSeriesOptions = {
-    windows: parseNabWindows(windowsText, `"${windowsPath}"`),
-  };
+  const windows = await readNabWindows(
+    options.windowsPath ?? join(dataDir, "..", "..", "labels", "combined_windows.json"),
+  );
   let paths = await listNabFiles(dataDir);
   if (options.files !== undefined) {
     const known = new Set(paths.map((p) => basename(p)));
@@ -181,7 +165,7 @@ export async function evaluateNab(
   if (paths.length === 0) {
     throw new RangeError(`Cannot evaluate NAB as "${dataDir}" has no .csv file to evaluate`);
   }
-  const series = await Promise.all(paths.map((p) => readNabSeries(p, readOptions)));
+  const series = await Promise.all(paths.map((p) => readNabSeries(p, { windows })));
 
   const flags = await detectAll(series, sensitivities, detect, workers, options);
   const runs: NabRun[] = sensitivities.map((sensitivity, k) => {
@@ -196,8 +180,8 @@ export async function evaluateNab(
       ...detect,
       granularity: "hourly",
       flagAt: options.flagAt ?? "first-row",
-      probationFraction: options.probationFraction ?? 0.15,
-      probationMaxRows: options.probationMaxRows ?? 750,
+      probationFraction: options.probationFraction ?? NAB_PROBATION_FRACTION,
+      probationMaxRows: options.probationMaxRows ?? NAB_PROBATION_MAX_ROWS,
     },
     runs,
   };
@@ -221,7 +205,10 @@ async function detectAll(
   const totals = series.map((s) => countEvaluableHours(s.hours, detect));
   const dones = series.map(() => 0);
   let filesDone = 0;
-  const report = () => {
+  const progress = (f: number, done: number, total: number) => {
+    dones[f] = done;
+    totals[f] = total;
+    if (done === total) filesDone++;
     options.onProgress?.({
       done: dones.reduce((a, b) => a + b, 0),
       total: totals.reduce((a, b) => a + b, 0),
@@ -235,24 +222,14 @@ async function detectAll(
       out.push(sweepHours(series[f].hours, sensitivities, {
         ...detect,
         abortSignal: options.abortSignal,
-        onProgress: (done, total) => {
-          dones[f] = done;
-          totals[f] = total;
-          if (done === total) filesDone++;
-          report();
-        },
+        onProgress: (done, total) => progress(f, done, total),
       }));
       // Let other tasks (a notebook's display updates, an abort) run between files.
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
     return out;
   }
-  return await runInWorkers(series, sensitivities, detect, workers, options, (f, done, total) => {
-    dones[f] = done;
-    totals[f] = total;
-    if (done === total) filesDone++;
-    report();
-  });
+  return await runInWorkers(series, sensitivities, detect, workers, options, progress);
 }
 
 function runInWorkers(

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { lowerBound } from "./_lower_bound.ts";
 
 /** The weights of a NAB scoring profile (`config/profiles.json`, `CostMatrix`). */
 export interface NabCostMatrix {
@@ -178,7 +179,7 @@ export function nabScore(
   const probation = probationRows(n, options);
   const maxTp = scaledSigmoid(-1);
 
-  // Best detection score per window; -1 marks "not scored" (entirely probationary).
+  // Best detection score per window; NaN marks "not scored" (entirely probationary).
   const windowScore = ranges.map((r) => (r.last >= probation ? -cost.fnWeight : Number.NaN));
   const windowHit = ranges.map(() => false);
   let fpSum = 0;
@@ -244,17 +245,6 @@ interface RowRange {
   first: number;
   /** Last row index inside the window (or -1 when no row is). */
   last: number;
-}
-
-function lowerBound(times: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (times[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function windowRows(times: readonly number[], windows: readonly LabelWindow[]): RowRange[] {

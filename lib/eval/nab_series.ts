@@ -6,8 +6,10 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { parseNabCsv } from "../source/nab.ts";
+import { parseNabCsv, parseNabWindows } from "../source/nab.ts";
 import type { LabelWindow } from "./nab_score.ts";
+
+export { parseNabWindows };
 
 const HOUR_IN_MS = 3_600_000;
 
@@ -94,52 +96,6 @@ export function hourlySums(
   return hours;
 }
 
-/** NAB's zone-less label times (`2015-03-03 04:37:53.000000`) read as UTC. */
-function labelTime(text: string): number {
-  const t = text.trim();
-  return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(t) ? t : `${t.replace(" ", "T")}Z`);
-}
-
-/** Parses NAB's `combined_windows.json` into windows per key (`<folder>/<file>`). */
-export function parseNabWindows(text: string, name = "NAB windows"): Map<string, LabelWindow[]> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new SyntaxError(`Cannot read ${name} as it is not valid JSON`, { cause: error });
-  }
-  if (json === null || typeof json !== "object" || Array.isArray(json)) {
-    throw new TypeError(`Cannot read ${name} as it must be an object of key → windows`);
-  }
-  const out = new Map<string, LabelWindow[]>();
-  for (const [key, value] of Object.entries(json)) {
-    if (!Array.isArray(value)) {
-      throw new TypeError(
-        `Cannot read ${name} as the windows of "${key}" must be an array: current value is ${
-          JSON.stringify(value)
-        }`,
-      );
-    }
-    out.set(
-      key,
-      value.map((pair: unknown, k: number) => {
-        const [from, to] = Array.isArray(pair) ? pair : [];
-        const startMs = typeof from === "string" ? labelTime(from) : NaN;
-        const endMs = typeof to === "string" ? labelTime(to) : NaN;
-        if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || endMs < startMs) {
-          throw new SyntaxError(
-            `Cannot read window ${k} of "${key}" in ${name} as it must be [start, end] times with start <= end: current value is ${
-              JSON.stringify(pair)
-            }`,
-          );
-        }
-        return { startMs, endMs };
-      }),
-    );
-  }
-  return out;
-}
-
 /** Options of {@linkcode readNabSeries}. */
 export interface ReadNabSeriesOptions extends HourlySumsOptions {
   /**
@@ -164,6 +120,11 @@ async function readText(path: string, what: string): Promise<string> {
   }
 }
 
+/** Reads NAB's `combined_windows.json` (see {@linkcode parseNabWindows}). */
+export async function readNabWindows(windowsPath: string): Promise<Map<string, LabelWindow[]>> {
+  return parseNabWindows(await readText(windowsPath, "NAB windows"), `"${windowsPath}"`);
+}
+
 /** Reads one NAB data file with its labelled windows (key `<folder>/<file>`). */
 export async function readNabSeries(
   csvPath: string,
@@ -171,12 +132,10 @@ export async function readNabSeries(
 ): Promise<NabSeries> {
   const name = basename(csvPath);
   const key = `${basename(dirname(csvPath))}/${name}`;
-  let windows = options.windows;
-  if (windows === undefined) {
-    const windowsPath = options.windowsPath ??
-      join(dirname(csvPath), "..", "..", "labels", "combined_windows.json");
-    windows = parseNabWindows(await readText(windowsPath, "NAB windows"), `"${windowsPath}"`);
-  }
+  const windows = options.windows ??
+    await readNabWindows(
+      options.windowsPath ?? join(dirname(csvPath), "..", "..", "labels", "combined_windows.json"),
+    );
   const fileWindows = windows.get(key);
   if (fileWindows === undefined) {
     throw new RangeError(

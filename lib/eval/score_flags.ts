@@ -13,6 +13,7 @@ import {
   probationRows,
 } from "./nab_score.ts";
 import type { HourFlag } from "./detect_hours.ts";
+import { lowerBound } from "./_lower_bound.ts";
 import type { NabSeries } from "./nab_series.ts";
 
 /** Options of {@linkcode scoreFlags}. */
@@ -63,17 +64,6 @@ export interface NabTotalScore {
   nabNormalized: number;
   /** Event metrics from the summed counts (micro-averaged). */
   events: EventMetrics;
-}
-
-function lowerBound(times: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (times[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

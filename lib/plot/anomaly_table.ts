@@ -38,8 +38,8 @@ export function anomalyTable(
 ): TableView {
   const onlyAnomalies = options.onlyAnomalies ?? true;
   const sorted = [...points].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
-  const flagged = sorted.filter((p) => p.isAnomaly === true).length;
-  const shown = onlyAnomalies ? sorted.filter((p) => p.isAnomaly === true) : sorted;
+  const anomalies = sorted.filter((p) => p.isAnomaly === true);
+  const shown = onlyAnomalies ? anomalies : sorted;
   const rows: Record<string, TableValue>[] = shown.map((p) => ({
     timestamp: p.timestamp,
     value: p.value,
@@ -51,7 +51,7 @@ export function anomalyTable(
     severity: p.severity,
   }));
   return new TableView([...ANOMALY_TABLE_COLUMNS], rows, {
-    caption: options.caption ?? `${flagged} anomalies among ${sorted.length} points`,
+    caption: options.caption ?? `${anomalies.length} anomalies among ${sorted.length} points`,
     maxRows: options.maxRows ?? 100,
     digits: 4,
   });

@@ -4,6 +4,7 @@
  * @module
  */
 import type { WindowRow } from "../window/types.ts";
+import { isoTime } from "./anomaly_figure.ts";
 import { type TableValue, TableView } from "./table.ts";
 
 /** The columns of the history table, in display order. */
@@ -66,13 +67,13 @@ export function historyTable(
     );
   }
   const sorted = [...rows].sort((a, b) => a.groupTime.getTime() - b.groupTime.getTime());
-  if (order === "desc") sorted.reverse();
-  const first = sorted.length ? (order === "asc" ? sorted[0] : sorted[sorted.length - 1]) : null;
-  const last = sorted.length ? (order === "asc" ? sorted[sorted.length - 1] : sorted[0]) : null;
   const caption = options.caption ??
-    (first && last
-      ? `history: ${sorted.length} windows, ${iso(first.groupTime)} … ${iso(last.windowEnd)}`
+    (sorted.length > 0
+      ? `history: ${sorted.length} windows, ${isoTime(sorted[0].groupTime)} … ${
+        isoTime(sorted[sorted.length - 1].windowEnd)
+      }`
       : "history: no windows yet");
+  if (order === "desc") sorted.reverse();
   const records: Record<string, TableValue>[] = sorted.map((r) => ({
     groupTime: r.groupTime,
     windowEnd: r.windowEnd,
@@ -86,8 +87,4 @@ export function historyTable(
     maxRows,
     digits: options.digits,
   });
-}
-
-function iso(date: Date): string {
-  return date.toISOString().replace(".000Z", "Z");
 }

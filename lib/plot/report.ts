@@ -5,6 +5,7 @@
  */
 import { dirname } from "node:path";
 import type { WindowRow } from "../window/types.ts";
+import { escapeHtml } from "./_html.ts";
 import { anomalyFigure, type AnomalyFigureOptions, type AnomalyPoint } from "./anomaly_figure.ts";
 import { anomalyTable } from "./anomaly_table.ts";
 import { historyTable } from "./history_table.ts";
@@ -38,13 +39,6 @@ export interface ReportOptions {
   sections?: readonly ReportSection[];
   /** Shown in the footer. @default {new Date()} */
   generatedAt?: Date;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
-    /"/g,
-    "&quot;",
-  );
 }
 
 const STYLE =

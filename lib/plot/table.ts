@@ -2,6 +2,7 @@
  * HTML tables for notebooks and reports, with readable ISO-8601 UTC times (nodejs-polars
  * renders Datetime columns as `Date.toString()` text, which is hard to read).
  */
+import { escapeHtml } from "./_html.ts";
 import type { MimeBundle } from "./plotly.ts";
 
 /** A cell value a table can show. */
@@ -31,13 +32,6 @@ export function formatCell(value: TableValue, digits = 6): string {
     return String(Number(value.toPrecision(digits)));
   }
   return String(value);
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
-    /"/g,
-    "&quot;",
-  );
 }
 
 /** Renders rows (objects with the given columns) as an HTML table. */

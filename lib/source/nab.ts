@@ -8,6 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Prng } from "./_prng.ts";
+import { snowflake } from "./_snowflake.ts";
 import type { GroundTruth, GroundTruthIncident } from "./ground_truth.ts";
 import type { Post } from "./post_source.ts";
 
@@ -46,13 +47,57 @@ export interface NabDataset {
   groundTruth: GroundTruth;
 }
 
-const SNOWFLAKE_EPOCH_IN_MS = 1288834974657;
-
 function nabTime(text: string): number {
   const trimmed = text.trim();
   return Date.parse(
     /[zZ]|[+-]\d\d:?\d\d$/.test(trimmed) ? trimmed : `${trimmed.replace(" ", "T")}Z`,
   );
+}
+
+/**
+ * Parses NAB's `combined_windows.json` into windows (epoch ms, both ends inclusive) per key
+ * (`<folder>/<file>`); zone-less times are read as UTC.
+ */
+export function parseNabWindows(
+  text: string,
+  name = "NAB windows",
+): Map<string, { startMs: number; endMs: number }[]> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new SyntaxError(`Cannot read ${name} as it is not valid JSON`, { cause: error });
+  }
+  if (json === null || typeof json !== "object" || Array.isArray(json)) {
+    throw new TypeError(`Cannot read ${name} as it must be an object of key → windows`);
+  }
+  const out = new Map<string, { startMs: number; endMs: number }[]>();
+  for (const [key, value] of Object.entries(json)) {
+    if (!Array.isArray(value)) {
+      throw new TypeError(
+        `Cannot read ${name} as the windows of "${key}" must be an array: current value is ${
+          JSON.stringify(value)
+        }`,
+      );
+    }
+    out.set(
+      key,
+      value.map((pair: unknown, k: number) => {
+        const [from, to] = Array.isArray(pair) ? pair : [];
+        const startMs = typeof from === "string" ? nabTime(from) : NaN;
+        const endMs = typeof to === "string" ? nabTime(to) : NaN;
+        if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || endMs < startMs) {
+          throw new SyntaxError(
+            `Cannot read window ${k} of "${key}" in ${name} as it must be [start, end] times with start <= end: current value is ${
+              JSON.stringify(pair)
+            }`,
+          );
+        }
+        return { startMs, endMs };
+      }),
+    );
+  }
+  return out;
 }
 
 /** Parses a NAB CSV (`timestamp,value` header, then rows); throws naming the bad line. */
@@ -85,10 +130,6 @@ export function parseNabCsv(text: string, name = "NAB series"): NabPoint[] {
     points.push({ timestamp: new Date(ms).toISOString(), value });
   }
   return points;
-}
-
-function snowflake(ms: number, sequence: number): string {
-  return ((BigInt(ms - SNOWFLAKE_EPOCH_IN_MS) << 22n) | BigInt(sequence)).toString();
 }
 
 /** Turns NAB points into posts (see {@linkcode ConvertNabOptions.mode}). */
@@ -163,38 +204,19 @@ export async function convertNab(
     });
   }
   const points = parseNabCsv(text, `"${csvPath}"`);
-  let windows: unknown;
-  try {
-    windows = (JSON.parse(windowsText) as Record<string, unknown>)[key];
-  } catch (error) {
-    throw new SyntaxError(`Cannot read NAB windows "${windowsPath}" as it is not valid JSON`, {
-      cause: error,
-    });
-  }
-  if (!Array.isArray(windows)) {
+  const windows = parseNabWindows(windowsText, `NAB windows "${windowsPath}"`).get(key);
+  if (windows === undefined) {
     throw new RangeError(
       `Cannot convert NAB series as "${windowsPath}" has no windows for key "${key}"`,
     );
   }
-  const incidents: GroundTruthIncident[] = windows.map((pair: unknown, i: number) => {
-    const [from, to] = Array.isArray(pair) ? pair : [];
-    const startMs = typeof from === "string" ? nabTime(from) : NaN;
-    const endMs = typeof to === "string" ? nabTime(to) : NaN;
-    if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) {
-      throw new SyntaxError(
-        `Cannot read NAB window ${i} of "${key}" as it must be two times: current value is ${
-          JSON.stringify(pair)
-        }`,
-      );
-    }
-    return {
-      kind: "nab-window",
-      start: new Date(startMs).toISOString(),
-      end: new Date(endMs).toISOString(),
-      direction: "unknown",
-      description: `NAB labelled anomaly window ${i + 1} of ${key}`,
-    };
-  });
+  const incidents: GroundTruthIncident[] = windows.map((w, i) => ({
+    kind: "nab-window",
+    start: new Date(w.startMs).toISOString(),
+    end: new Date(w.endMs).toISOString(),
+    direction: "unknown",
+    description: `NAB labelled anomaly window ${i + 1} of ${key}`,
+  }));
   const posts = nabToPosts(points, options);
   const intervalInMs = options.rowIntervalInMs ?? 300_000;
   const last = points.length > 0 ? Date.parse(points[points.length - 1].timestamp) : 0;

@@ -21,8 +21,7 @@
  *
  * @module
  */
-import { open, writeFile } from "node:fs/promises";
-import { mkdir } from "node:fs/promises";
+import { mkdir, open, writeFile } from "node:fs/promises";
 import { basename, dirname, extname } from "node:path";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Post, PostSource } from "./post_source.ts";

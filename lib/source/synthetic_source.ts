@@ -4,13 +4,12 @@
  * @module
  */
 import { Prng } from "./_prng.ts";
+import { snowflake } from "./_snowflake.ts";
 import type { GroundTruth, GroundTruthIncident, IncidentDirection } from "./ground_truth.ts";
 import type { Post, PostSource } from "./post_source.ts";
 
 const HOUR_IN_MS = 3_600_000;
 const DAY_IN_MS = 24 * HOUR_IN_MS;
-/** X's snowflake epoch (2010-11-04T01:42:54.657Z): ids are `(ms - epoch) << 22 | sequence`. */
-const SNOWFLAKE_EPOCH_IN_MS = 1288834974657;
 
 /** The kinds of incident the generator can inject. */
 export type SyntheticIncidentKind =
@@ -344,7 +343,7 @@ export class SyntheticSource implements PostSource {
         const likeCount = likes[i] < 0 ? 0 : Math.floor(likes[i] * factor);
         sequence = ms === lastMs ? sequence + 1 : 0;
         lastMs = ms;
-        const id = ((BigInt(ms - SNOWFLAKE_EPOCH_IN_MS) << 22n) | BigInt(sequence)).toString();
+        const id = snowflake(ms, sequence);
         const post: Post = { id, createdAt: new Date(ms).toISOString(), likeCount };
         if (this.#includeText) post.text = `#Azure synthetic post ${number}`;
         number += 1;

@@ -1,23 +1,6 @@
 import assert from "node:assert/strict";
-import { eventRates, type NabRun, runTable, sweepTable } from "../../lib/eval/mod.ts";
-
-function run(sensitivity: number, found: number, falseAlarms: number, nab: number): NabRun {
-  return {
-    sensitivity,
-    files: [],
-    total: {
-      files: 0,
-      evaluatedHours: 200,
-      flaggedHours: found + falseAlarms,
-      errors: 0,
-      nabRaw: 0,
-      nabNull: -4,
-      nabPerfect: 4,
-      nabNormalized: nab,
-      events: eventRates(4, found, falseAlarms, found + falseAlarms),
-    },
-  };
-}
+import { runTable, sweepTable } from "../../lib/eval/mod.ts";
+import { fakeRun as run } from "./_fake_run.ts";
 
 Deno.test("sweepTable() lists sensitivities in ascending order and marks the best rows", () => {
   const t = sweepTable([run(95, 4, 60, -50), run(30, 2, 2, 40), run(60, 3, 3, 35)]);

@@ -1,24 +1,6 @@
 import assert from "node:assert/strict";
-import { type NabRun, sweepFigure } from "../../lib/eval/mod.ts";
-import { eventRates } from "../../lib/eval/mod.ts";
-
-function run(sensitivity: number, found: number, falseAlarms: number, nab: number): NabRun {
-  return {
-    sensitivity,
-    files: [],
-    total: {
-      files: 1,
-      evaluatedHours: 100,
-      flaggedHours: found + falseAlarms,
-      errors: 0,
-      nabRaw: 0,
-      nabNull: -4,
-      nabPerfect: 4,
-      nabNormalized: nab,
-      events: eventRates(4, found, falseAlarms, found + falseAlarms),
-    },
-  };
-}
+import { sweepFigure } from "../../lib/eval/mod.ts";
+import { fakeRun as run } from "./_fake_run.ts";
 
 Deno.test("sweepFigure() plots precision, recall, F1 and the NAB score in sensitivity order", () => {
   const fig = sweepFigure([run(95, 4, 12, -20), run(50, 2, 2, 30)]);
