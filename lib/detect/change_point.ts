@@ -8,7 +8,8 @@
 import { CHANGEPOINT_DEFAULTS } from "./_tables.ts";
 import { runStlSeasonal } from "./_models.ts";
 import { fillGaps } from "./fill.ts";
-import { MESSAGES, parseDetectRequest } from "./parse.ts";
+import { readRequestBody, withEngineErrors } from "./orchestrator.ts";
+import { parseDetectRequest } from "./parse.ts";
 import { detectPeriod } from "./period.ts";
 import { median } from "./stats.ts";
 import {
@@ -127,23 +128,7 @@ export function detectChangePoint(
   request: unknown,
   _options: DetectOptions = {},
 ): ChangePointDetectResponse {
-  try {
-    return run(typeof request === "string" ? parseText(request) : request);
-  } catch (error) {
-    if (error instanceof AnomalyDetectorError) throw error;
-    throw new AnomalyDetectorError("InternalServerError", MESSAGES.unexpected, {
-      cause: error,
-      status: 500,
-    });
-  }
-}
-
-function parseText(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    throw new AnomalyDetectorError("BadArgument", MESSAGES.empty, { cause });
-  }
+  return withEngineErrors(() => run(readRequestBody(request)));
 }
 
 function run(body: unknown): ChangePointDetectResponse {

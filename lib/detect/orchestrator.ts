@@ -132,12 +132,29 @@ export function parseRequestText(text: string): unknown {
   return JSON.parse(text, reviver as (key: string, value: unknown) => unknown);
 }
 
-function readBody(request: unknown): unknown {
+/** The request body: a string is parsed with {@linkcode parseRequestText}. */
+export function readRequestBody(request: unknown): unknown {
   if (typeof request !== "string") return request;
   try {
     return parseRequestText(request);
   } catch (cause) {
     throw new AnomalyDetectorError("BadArgument", MESSAGES.empty, { cause });
+  }
+}
+
+/**
+ * Runs one endpoint's work, letting {@linkcode AnomalyDetectorError}s through and turning any
+ * other failure into the engine's "unexpected exception" (status 500).
+ */
+export function withEngineErrors<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof AnomalyDetectorError) throw error;
+    throw new AnomalyDetectorError("InternalServerError", MESSAGES.unexpected, {
+      cause: error,
+      status: 500,
+    });
   }
 }
 
@@ -152,15 +169,7 @@ export function detectDetails(
   options: DetectOptions = {},
 ): DetectionDetails {
   const apiVersion = resolveApiVersion(options);
-  try {
-    return run(readBody(request), mode, apiVersion);
-  } catch (error) {
-    if (error instanceof AnomalyDetectorError) throw error;
-    throw new AnomalyDetectorError("InternalServerError", MESSAGES.unexpected, {
-      cause: error,
-      status: 500,
-    });
-  }
+  return withEngineErrors(() => run(readRequestBody(request), mode, apiVersion));
 }
 
 function run(body: unknown, mode: DetectMode, apiVersion: ApiVersion): DetectionDetails {

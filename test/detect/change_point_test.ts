@@ -132,3 +132,19 @@ Deno.test("detectChangePoint() flags only near the service's change points on th
     );
   }
 });
+
+Deno.test("detectChangePoint() reads a string request like the other endpoints: period 7.0 is not an integer", () => {
+  const series = Array.from({ length: 30 }, (_, i) => ({
+    timestamp: new Date(Date.UTC(2024, 0, 1 + i)).toISOString(),
+    value: i % 7,
+  }));
+  const text = JSON.stringify({ series, granularity: "daily" }).replace(/}$/, ', "period": 7.0}');
+  assert.deepEqual(errorOf(text), {
+    code: "InvalidPeriod",
+    message: "The 'period' field must be an integer >= 0.",
+  });
+  assert.deepEqual(errorOf("{oops"), {
+    code: "BadArgument",
+    message: "Invalid Input Format, input data is Empty.",
+  });
+});
