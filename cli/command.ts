@@ -20,6 +20,16 @@ export class UsageError extends Error {
   }
 }
 
+/** Reads an ISO-8601 date-time flag; `undefined` when absent; a UsageError naming the flag otherwise. */
+export function dateFlag(flag: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
+    throw new UsageError(`${flag} must be an ISO-8601 date-time: current value is ${value}`);
+  }
+  return date;
+}
+
 /**
  * Reads a numeric flag: `undefined` when absent, otherwise a number that passes `ok`, or a
  * {@linkcode UsageError} naming the flag, the rule and the value.

@@ -7,6 +7,7 @@
 import path from "node:path";
 import {
   type Command,
+  dateFlag,
   HUB_FLAGS,
   hubFlags,
   numberFlag,
@@ -159,15 +160,7 @@ export const analyzeCommand: Command = {
     if (continuous && values["detect-only"]) {
       throw new UsageError("--every and --detect-only cannot be combined");
     }
-    let endTime: Date | undefined;
-    if (values["end-time"] !== undefined) {
-      endTime = new Date(values["end-time"]);
-      if (!/^\d{4}-\d{2}-\d{2}/.test(values["end-time"]) || Number.isNaN(endTime.getTime())) {
-        throw new UsageError(
-          `--end-time must be an ISO-8601 date-time: current value is ${values["end-time"]}`,
-        );
-      }
-    }
+    const endTime = dateFlag("--end-time", values["end-time"]);
     const idleSeconds = numberFlag(
       "--idle-timeout",
       values["idle-timeout"],

@@ -5,7 +5,7 @@
  * @module
  */
 import path from "node:path";
-import { type Command, parseFlags, UsageError } from "../command.ts";
+import { type Command, dateFlag, parseFlags, UsageError } from "../command.ts";
 import { loadConfig } from "@/config";
 import { HistoryTable, listDeltaLog } from "@/store";
 import type { WindowRow } from "@/window";
@@ -26,15 +26,6 @@ Examples:
   ./run history
   ./run history --from 2026-01-05T00:00:00Z --to 2026-01-06T00:00:00Z
   ./run history --version 3`;
-
-function parseIso(flag: string, value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const date = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
-    throw new UsageError(`${flag} must be an ISO-8601 date-time: current value is ${value}`);
-  }
-  return date;
-}
 
 function formatRow(w: WindowRow): string {
   return [
@@ -65,8 +56,8 @@ export const historyCommand: Command = {
       strict: true,
       allowPositionals: false,
     });
-    const from = parseIso("--from", values.from);
-    const to = parseIso("--to", values.to);
+    const from = dateFlag("--from", values.from);
+    const to = dateFlag("--to", values.to);
     let version: number | undefined;
     if (values.version !== undefined) {
       version = Number(values.version);
