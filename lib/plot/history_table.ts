@@ -3,19 +3,12 @@
  * the tutorial's `SELECT * FROM tweets ORDER BY groupTime`.
  * @module
  */
-import type { WindowRow } from "../window/types.ts";
+import { WINDOW_COLUMNS, type WindowRow } from "../window/types.ts";
 import { isoTime } from "./anomaly_figure.ts";
 import { type TableValue, TableView } from "./table.ts";
 
-/** The columns of the history table, in display order. */
-export const HISTORY_TABLE_COLUMNS = [
-  "groupTime",
-  "windowEnd",
-  "average",
-  "count",
-  "sum",
-  "max",
-] as const;
+/** The columns of the history table, in display order (its schema's order). */
+export const HISTORY_TABLE_COLUMNS = WINDOW_COLUMNS;
 
 /** Options of {@linkcode historyTable}. */
 export interface HistoryTableViewOptions {

@@ -13,6 +13,16 @@ export interface WindowEvent {
   partitionId?: string;
 }
 
+/** Column names of a window frame, in order (the history table's schema). */
+export const WINDOW_COLUMNS = [
+  "groupTime",
+  "windowEnd",
+  "average",
+  "count",
+  "sum",
+  "max",
+] as const;
+
 /**
  * One tumbling window `[groupTime, windowEnd)` with its aggregates; the row shape of the
  * history table.

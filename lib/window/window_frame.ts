@@ -1,16 +1,6 @@
 import pl from "nodejs-polars";
-import type { WindowEvent, WindowRow } from "./types.ts";
+import { WINDOW_COLUMNS, type WindowEvent, type WindowRow } from "./types.ts";
 import { eventTimeInMs, eventValue } from "./_validate.ts";
-
-/** Column names and polars types of a window frame, in order (the history table's schema). */
-export const WINDOW_COLUMNS = [
-  "groupTime",
-  "windowEnd",
-  "average",
-  "count",
-  "sum",
-  "max",
-] as const;
 
 /**
  * Builds a polars DataFrame of events: `timestamp` as Datetime(ms, UTC), `favorite` as Float64.
